@@ -1,0 +1,77 @@
+# guise: a thin front over CMake.  Every target installs the Debian packages
+# it needs first (scripts/deps.sh: only what is missing).
+#
+#   make            build (build/guise)
+#   make run        build and serve www/ on http://127.0.0.1:8080/
+#   make check      build, then every test: format, unit, end-to-end, the same
+#                   again under ASan+UBSan, and the fuzzers for a bounded time
+#   make bench      guise against nginx on this machine
+#   make format     apply .clang-format
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+PYTHON      := /usr/bin/python3
+JOBS        ?= $(shell nproc)
+WERROR      ?= ON
+FUZZ_SECONDS ?= 20
+RUN_ADDRESS ?= 127.0.0.1:8080
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests modules -name '*.[ch]')
+
+.PHONY: all deps build run check format format-check unit e2e asan fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh all
+
+build:
+	@scripts/deps.sh build
+	@cmake -S . -B $(BUILD) -DGUISE_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@echo "guise: serving www/ at http://$(RUN_ADDRESS)/ (Ctrl-C stops)"
+	@exec $(BUILD)/guise --root www --listen $(RUN_ADDRESS) --log -
+
+format:
+	@scripts/deps.sh test
+	@clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
+	@echo "format: ok"
+
+unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+e2e: build
+	@GUISE_BIN=$(CURDIR)/$(BUILD)/guise $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+
+asan:
+	@cmake -S . -B $(ASAN_BUILD) -DGUISE_SANITIZE=ON -DGUISE_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+	@GUISE_BIN=$(CURDIR)/$(ASAN_BUILD)/guise GUISE_SANITIZED=1 \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+
+fuzz:
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DGUISE_FUZZ=ON -DGUISE_TESTS=OFF \
+	    -DGUISE_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+check:
+	@scripts/deps.sh build test
+	@$(MAKE) --no-print-directory format-check
+	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz
+	@echo "make check: all passed"
+
+bench: build
+	@scripts/deps.sh bench
+	@bench/run --guise $(BUILD)/guise
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

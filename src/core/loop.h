@@ -1,0 +1,103 @@
+/*
+ * One event loop per thread: an epoll set, its listeners and connections,
+ * the timer lists, and the per-loop clock and Date string.  Everything in a
+ * loop is touched by its own thread only; other threads talk to it through
+ * its eventfd (gs_loop_wake).
+ */
+#ifndef GS_CORE_LOOP_H
+#define GS_CORE_LOOP_H
+
+#include "http_date.h"
+#include "options.h"
+#include "sockaddr.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+typedef struct gs_server gs_server_t;
+typedef struct gs_loop   gs_loop_t;
+
+/* What an epoll event's data pointer leads to: the first member of each owner. */
+typedef enum { GS_IO_LISTENER, GS_IO_CONN, GS_IO_WAKE } gs_io_type_t;
+
+typedef struct gs_io {
+    gs_io_type_t type;
+    int          fd;
+} gs_io_t;
+
+/*
+ * Timer lists: one per kind of deadline, each kind with a single duration,
+ * so appending keeps a list sorted and setting a deadline is O(1).  Every
+ * connection is on exactly one list, which is also how a loop finds all of
+ * its connections at shutdown.
+ */
+typedef enum {
+    GS_TIMER_IDLE,       /* keep-alive, between requests */
+    GS_TIMER_HEADER,     /* a request has begun, its headers are not complete */
+    GS_TIMER_BODY,       /* reading the rest of a request body */
+    GS_TIMER_SEND,       /* sending, reset on each progress */
+    GS_TIMER_LINGER,     /* half-closed, draining what the client still sends */
+    GS_TIMER_PROCESSING, /* in the pipeline: no deadline */
+    GS_TIMER_KINDS
+} gs_timer_kind_t;
+
+typedef struct gs_timer {
+    struct gs_timer *prev, *next;
+    uint64_t         deadline_ms;
+    gs_timer_kind_t  kind;
+} gs_timer_t;
+
+typedef struct gs_listener {
+    gs_io_t                 io;
+    const gs_listen_addr_t *addr;
+    gs_sockaddr_t           local; /* bound address, with the real port */
+    bool                    wildcard;
+} gs_listener_t;
+
+#define GS_LOOP_FREE_BUFFERS 64
+
+struct gs_loop {
+    gs_server_t   *server;
+    unsigned       index;
+    int            epfd;
+    gs_io_t        wake; /* eventfd */
+    pthread_t      thread;
+    gs_listener_t *listeners;
+    unsigned       nlisteners;
+
+    gs_timer_t timers[GS_TIMER_KINDS]; /* list heads */
+    unsigned   timeout_ms[GS_TIMER_KINDS];
+
+    uint64_t now_ms;  /* CLOCK_MONOTONIC, read once per wake-up */
+    time_t   now_sec; /* wall clock */
+    char     date[GS_HTTP_DATE_LEN + 1];
+
+    unsigned nconns, max_conns;
+    bool     accept_paused; /* EMFILE: listeners are off until accept_resume_ms */
+    uint64_t accept_resume_ms;
+    bool     draining;
+    uint64_t drain_deadline_ms;
+
+    char    *free_buffers[GS_LOOP_FREE_BUFFERS]; /* read buffers kept for reuse */
+    unsigned nfree_buffers;
+};
+
+/* Creates the epoll set, the eventfd and this loop's listening sockets. 0 or -errno. */
+int gs_loop_init(gs_loop_t *loop, gs_server_t *server, unsigned index);
+void gs_loop_destroy(gs_loop_t *loop);
+/* Runs the loop on the calling thread until it has drained after a stop. */
+void gs_loop_run(gs_loop_t *loop);
+/* From any thread: makes the loop look at the server's shared flags. */
+void gs_loop_wake(gs_loop_t *loop);
+
+void gs_timer_set(gs_loop_t *loop, gs_timer_t *t, gs_timer_kind_t kind);
+void gs_timer_unlink(gs_timer_t *t);
+
+/* Read buffers of GS_READ_BUFFER bytes, recycled per loop. */
+#define GS_READ_BUFFER 4096
+char *gs_loop_get_buffer(gs_loop_t *loop);
+void gs_loop_put_buffer(gs_loop_t *loop, char *buf);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * The command line: parsed into an immutable gs_options_t before anything
+ * starts.  A bad option is a one-line error and exit status 2.
+ */
+#ifndef GS_CORE_OPTIONS_H
+#define GS_CORE_OPTIONS_H
+
+#include "sockaddr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#define GS_MAX_LISTEN  16
+#define GS_MAX_THREADS 256
+
+typedef struct gs_listen_addr {
+    gs_sockaddr_t addr;
+    socklen_t     len;
+    char          text[64]; /* as the user wrote it */
+} gs_listen_addr_t;
+
+typedef struct gs_options {
+    const char      *root;
+    gs_listen_addr_t listen[GS_MAX_LISTEN];
+    unsigned         nlisten;
+    unsigned         threads;  /* 0: one per online CPU */
+    const char      *log_path; /* NULL: no access log; "-": standard output */
+    const char      *mime_types;
+
+    unsigned header_timeout_ms;    /* first byte to end of headers (slowloris) */
+    unsigned keepalive_timeout_ms; /* idle between requests */
+    unsigned send_timeout_ms;      /* without progress while sending */
+    unsigned shutdown_timeout_ms;  /* for requests in flight after SIGTERM */
+    unsigned max_connections;      /* all loops together */
+    unsigned max_header_bytes;     /* request line and headers */
+    unsigned max_headers;
+    uint64_t max_body_bytes;
+    bool     debug;
+} gs_options_t;
+
+typedef enum {
+    GS_OPTIONS_RUN,  /* start the server */
+    GS_OPTIONS_EXIT, /* --help or --version was printed: exit 0 */
+    GS_OPTIONS_BAD,  /* err holds a one-line message: exit 2 */
+} gs_options_result_t;
+
+/* Sets the defaults, then applies argv.  `out` receives --help/--version text. */
+gs_options_result_t gs_options_parse(gs_options_t *o, int argc, char **argv, char *err,
+                                     size_t errlen, FILE *out);
+
+/* Parses "ADDR:PORT" ("127.0.0.1:80", "[::1]:80", "*:80").  0 or -EINVAL. */
+int gs_parse_listen(const char *text, gs_listen_addr_t *out);
+
+/* Parses a duration: "30" (seconds), "30s", "500ms".  0 or -EINVAL. */
+int gs_parse_duration_ms(const char *text, unsigned *out_ms);
+
+#endif
