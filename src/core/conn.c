@@ -171,12 +171,31 @@ on_url_complete(llhttp_t *p)
     return 0;
 }
 
+/*
+ * Body bytes, and fields after a chunked body (trailers), arrive once the
+ * response is sent: they are dropped, but count against the body limit so
+ * that they cannot go on forever.
+ */
+static int
+count_body(gs_conn_t *c, size_t len)
+{
+    c->body_bytes += len;
+    if (c->body_bytes > opts_of(c)->max_body_bytes) {
+        c->error_status = 413;
+        return HPE_USER;
+    }
+    return 0;
+}
+
 static int
 on_header_field(llhttp_t *p, const char *at, size_t len)
 {
     gs_conn_t    *c = p->data;
     struct parse *ps = c->parse;
 
+    if (c->state == CONN_BODY) {
+        return count_body(c, len);
+    }
     if (ps->nfields == 0 || ps->in_value) {
         if (ps->nfields == opts_of(c)->max_headers) {
             c->error_status = 431;
@@ -206,6 +225,9 @@ on_header_value(llhttp_t *p, const char *at, size_t len)
     gs_conn_t    *c = p->data;
     struct parse *ps = c->parse;
 
+    if (c->state == CONN_BODY) {
+        return count_body(c, len);
+    }
     ps->in_value = true;
     span_add(c, &ps->fields[(ps->nfields - 1) * 2 + 1], at, len);
     return 0;
@@ -223,15 +245,8 @@ on_headers_complete(llhttp_t *p)
 static int
 on_body(llhttp_t *p, const char *at, size_t len)
 {
-    gs_conn_t *c = p->data;
-
     (void) at;
-    c->body_bytes += len;
-    if (c->body_bytes > opts_of(c)->max_body_bytes) {
-        c->error_status = 413;
-        return HPE_USER;
-    }
-    return 0;
+    return count_body(p->data, len);
 }
 
 static int

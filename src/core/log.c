@@ -16,6 +16,8 @@ gs_log_level_t gs_log_threshold = GS_LOG_INFO;
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
 
+static void vlog(const char *level, const char *fmt, va_list ap) GS_PRINTF(2, 0);
+
 static void
 vlog(const char *level, const char *fmt, va_list ap)
 {

@@ -324,54 +324,69 @@ next_timeout(const gs_loop_t *loop)
     return next <= loop->now_ms ? 0 : (int) (next - loop->now_ms);
 }
 
+bool
+gs_loop_turn(gs_loop_t *loop, int max_wait_ms)
+{
+    struct epoll_event events[MAX_EVENTS];
+    int                wait = next_timeout(loop), n;
+    bool               woken = false;
+
+    if (max_wait_ms >= 0 && max_wait_ms < wait) {
+        wait = max_wait_ms;
+    }
+    n = epoll_wait(loop->epfd, events, MAX_EVENTS, wait);
+    if (n < 0 && errno != EINTR) {
+        gs_panic("epoll_wait: %s", strerror(errno));
+    }
+    update_clock(loop);
+    for (int i = 0; i < n; i++) {
+        gs_io_t *io = events[i].data.ptr;
+
+        switch (io->type) {
+        case GS_IO_CONN:
+            gs_conn_event((gs_conn_t *) io, events[i].events);
+            break;
+        case GS_IO_LISTENER:
+            if (!loop->draining) {
+                accept_connections(loop, (gs_listener_t *) io);
+            }
+            break;
+        case GS_IO_WAKE: {
+            uint64_t count;
+
+            (void) !read(loop->wake.fd, &count, sizeof(count));
+            woken = true;
+            break;
+        }
+        }
+    }
+    /* After the batch: draining closes connections that may have events in it. */
+    if (woken && atomic_load(&loop->server->stopping) && !loop->draining) {
+        start_draining(loop);
+    }
+    run_timers(loop);
+    if (loop->draining) {
+        if (loop->nconns == 0) {
+            return false;
+        }
+        if (loop->now_ms >= loop->drain_deadline_ms) {
+            gs_log_warn("shutdown deadline reached: closing %u connection(s)", loop->nconns);
+            gs_loop_close_all(loop);
+            return false;
+        }
+    }
+    return true;
+}
+
+void
+gs_loop_close_all(gs_loop_t *loop)
+{
+    for_each_conn(loop, gs_conn_abort);
+}
+
 void
 gs_loop_run(gs_loop_t *loop)
 {
-    struct epoll_event events[MAX_EVENTS];
-
-    for (;;) {
-        int  n = epoll_wait(loop->epfd, events, MAX_EVENTS, next_timeout(loop));
-        bool woken = false;
-
-        if (n < 0 && errno != EINTR) {
-            gs_panic("epoll_wait: %s", strerror(errno));
-        }
-        update_clock(loop);
-        for (int i = 0; i < n; i++) {
-            gs_io_t *io = events[i].data.ptr;
-
-            switch (io->type) {
-            case GS_IO_CONN:
-                gs_conn_event((gs_conn_t *) io, events[i].events);
-                break;
-            case GS_IO_LISTENER:
-                if (!loop->draining) {
-                    accept_connections(loop, (gs_listener_t *) io);
-                }
-                break;
-            case GS_IO_WAKE: {
-                uint64_t count;
-
-                (void) !read(loop->wake.fd, &count, sizeof(count));
-                woken = true;
-                break;
-            }
-            }
-        }
-        /* After the batch: draining closes connections that may have events in it. */
-        if (woken && atomic_load(&loop->server->stopping) && !loop->draining) {
-            start_draining(loop);
-        }
-        run_timers(loop);
-        if (loop->draining) {
-            if (loop->nconns == 0) {
-                break;
-            }
-            if (loop->now_ms >= loop->drain_deadline_ms) {
-                gs_log_warn("shutdown deadline reached: closing %u connection(s)", loop->nconns);
-                for_each_conn(loop, gs_conn_abort);
-                break;
-            }
-        }
+    while (gs_loop_turn(loop, -1)) {
     }
 }

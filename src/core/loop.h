@@ -89,6 +89,14 @@ int gs_loop_init(gs_loop_t *loop, gs_server_t *server, unsigned index);
 void gs_loop_destroy(gs_loop_t *loop);
 /* Runs the loop on the calling thread until it has drained after a stop. */
 void gs_loop_run(gs_loop_t *loop);
+/*
+ * One wait (at most max_wait_ms; -1: until the next deadline) and the work it
+ * brings.  False once the loop has drained after a stop.  For tests and
+ * fuzzers that drive a loop themselves.
+ */
+bool gs_loop_turn(gs_loop_t *loop, int max_wait_ms);
+/* Closes every connection of the loop at once. */
+void gs_loop_close_all(gs_loop_t *loop);
 /* From any thread: makes the loop look at the server's shared flags. */
 void gs_loop_wake(gs_loop_t *loop);
 

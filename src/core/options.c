@@ -1,4 +1,5 @@
 #include "options.h"
+#include "util.h"
 #include "guise_version.h"
 
 #include <arpa/inet.h>
@@ -17,7 +18,8 @@ static const char usage[] =
     "\n"
     "  --root DIR               site root (required)\n"
     "  --listen ADDR:PORT       address to listen on, repeatable (required);\n"
-    "                           127.0.0.1:8080, [::1]:8080, *:8080; port 0 picks a free one\n"
+    "                           127.0.0.1:8080, [::1]:8080, *:8080 or :8080 (all IPv4);\n"
+    "                           port 0 picks a free one\n"
     "  --threads N              event loops (default: one per CPU)\n"
     "  --log FILE|-             W3C access log file, or - for standard output (default: none)\n"
     "  --mime-types FILE        media types (default: /etc/mime.types)\n"
@@ -73,6 +75,8 @@ static const struct option longopts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
+
+static gs_options_result_t bad(char *err, size_t errlen, const char *fmt, ...) GS_PRINTF(3, 4);
 
 static gs_options_result_t
 bad(char *err, size_t errlen, const char *fmt, ...)
@@ -164,7 +168,7 @@ gs_parse_listen(const char *text, gs_listen_addr_t *out)
         return -EINVAL;
     }
     memset(out, 0, sizeof(*out));
-    if (strcmp(host, "*") == 0 || strcmp(host, "0.0.0.0") == 0) {
+    if (hlen == 0 || strcmp(host, "*") == 0 || strcmp(host, "0.0.0.0") == 0) {
         out->addr.in.sin_family = AF_INET;
         out->addr.in.sin_addr.s_addr = htonl(INADDR_ANY);
         out->addr.in.sin_port = htons((uint16_t) port);
@@ -187,7 +191,7 @@ gs_parse_listen(const char *text, gs_listen_addr_t *out)
 gs_options_result_t
 gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errlen, FILE *out)
 {
-    int      opt;
+    int      opt, idx = 0;
     uint64_t v;
 
     memset(o, 0, sizeof(*o));
@@ -203,7 +207,7 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
 
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", longopts, &idx)) != -1) {
         const char *arg = optarg;
 
         switch (opt) {
@@ -246,8 +250,8 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
 
             if (gs_parse_duration_ms(arg, &ms) != 0 || ms == 0) {
                 return bad(err, errlen,
-                           "%s: '%s' is not a duration (\"30\", \"30s\", \"500ms\"; at most 1 day)",
-                           argv[optind - 1], arg);
+                           "--%s: '%s' is not a duration (\"30\", \"30s\", \"500ms\"; at most 1 day)",
+                           longopts[idx].name, arg);
             }
             *field = ms;
             break;
