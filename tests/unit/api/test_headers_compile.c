@@ -7,12 +7,7 @@
  *     gcc -std=c17 -Wall -Wextra -Wpedantic -Werror -Iinclude \
  *         tests/unit/api/test_headers_compile.c -o /tmp/thc && /tmp/thc
  */
-/* Until the build puts include/ on the include path, reach the header from here. */
-#if __has_include(<guise/httpserv.h>)
 #include <guise/httpserv.h>
-#else
-#include "../../../include/guise/httpserv.h"
-#endif
 
 #include <stddef.h>
 #include <stdint.h>
