@@ -46,11 +46,11 @@ int
 main(int argc, char **argv)
 {
     static gs_server_t server;
-    gs_options_t       opts;
-    gs_handler_t       handler = {handle_request, request_done, &server};
-    char               err[512];
-    sigset_t           set;
-    int                sig;
+    gs_options_t opts;
+    gs_handler_t handler = {handle_request, request_done, &server};
+    char err[512];
+    sigset_t set;
+    int sig;
 
     switch (gs_options_parse(&opts, argc, argv, err, sizeof(err), stdout)) {
     case GS_OPTIONS_EXIT:

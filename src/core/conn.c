@@ -54,37 +54,37 @@ struct span {
 
 /* Where the parser put the pieces of a request's head; lives in the request pool. */
 struct parse {
-    struct span  url;
+    struct span url;
     struct span *fields; /* pairs: name, value */
-    uint32_t     nfields, cap;
-    bool         in_value;
-    bool         url_done;
+    uint32_t nfields, cap;
+    bool in_value;
+    bool url_done;
 };
 
 struct gs_conn {
-    gs_io_t      io; /* first: the epoll data pointer leads here */
-    gs_timer_t   timer;
-    gs_loop_t   *loop;
+    gs_io_t io; /* first: the epoll data pointer leads here */
+    gs_timer_t timer;
+    gs_loop_t *loop;
     conn_state_t state;
-    bool         close_after;   /* close once the response is sent */
-    bool         broken;        /* the parser failed: never read another request */
-    bool         want_out;      /* epoll interest is EPOLLOUT */
-    bool         headers_ready; /* set by llhttp callbacks, read by conn_parse */
-    bool         message_done;
-    bool         linger;       /* the client may still be sending: drain before close */
-    uint16_t     error_status; /* a limit a callback hit */
+    bool close_after;   /* close once the response is sent */
+    bool broken;        /* the parser failed: never read another request */
+    bool want_out;      /* epoll interest is EPOLLOUT */
+    bool headers_ready; /* set by llhttp callbacks, read by conn_parse */
+    bool message_done;
+    bool linger;           /* the client may still be sending: drain before close */
+    uint16_t error_status; /* a limit a callback hit */
 
     llhttp_t parser;
-    char    *rbuf;
+    char *rbuf;
     uint32_t rcap, rlen, rpos;
 
-    gs_pool_t    *pool; /* of the request in progress */
+    gs_pool_t *pool; /* of the request in progress */
     struct parse *parse;
     gs_request_t *req;
-    uint64_t      body_bytes;
-    uint64_t      start_ms;
+    uint64_t body_bytes;
+    uint64_t start_ms;
 
-    char    *head; /* status line and headers being sent */
+    char *head; /* status line and headers being sent */
     uint32_t head_len, head_sent;
     uint32_t chunk;      /* body chunk being sent */
     uint64_t chunk_sent; /* bytes of it already sent */
@@ -190,7 +190,7 @@ count_body(gs_conn_t *c, size_t len)
 static int
 on_header_field(llhttp_t *p, const char *at, size_t len)
 {
-    gs_conn_t    *c = p->data;
+    gs_conn_t *c = p->data;
     struct parse *ps = c->parse;
 
     if (c->state == CONN_BODY) {
@@ -202,7 +202,7 @@ on_header_field(llhttp_t *p, const char *at, size_t len)
             return HPE_USER;
         }
         if (ps->nfields == ps->cap) {
-            uint32_t     cap = ps->cap ? ps->cap * 2 : 16;
+            uint32_t cap = ps->cap ? ps->cap * 2 : 16;
             struct span *grown = gs_pool_alloc(c->pool, cap * 2 * sizeof(*grown));
 
             if (ps->nfields) {
@@ -222,7 +222,7 @@ on_header_field(llhttp_t *p, const char *at, size_t len)
 static int
 on_header_value(llhttp_t *p, const char *at, size_t len)
 {
-    gs_conn_t    *c = p->data;
+    gs_conn_t *c = p->data;
     struct parse *ps = c->parse;
 
     if (c->state == CONN_BODY) {
@@ -302,7 +302,7 @@ static int
 split_target(gs_request_t *req)
 {
     const char *t = req->target, *q;
-    size_t      n = strlen(t);
+    size_t n = strlen(t);
 
     if (n == 1 && t[0] == '*') {
         req->path = t;
@@ -336,7 +336,7 @@ build_request(gs_conn_t *c, unsigned *status)
 {
     gs_request_t *req = new_request(c);
     struct parse *ps = c->parse;
-    llhttp_t     *p = &c->parser;
+    llhttp_t *p = &c->parser;
 
     req->method = llhttp_get_method(p);
     req->method_name = llhttp_method_name(p->method);
@@ -345,7 +345,7 @@ build_request(gs_conn_t *c, unsigned *status)
     req->http_minor = llhttp_get_http_minor(p);
     for (uint32_t i = 0; i < ps->nfields; i++) {
         const struct span *name = &ps->fields[i * 2], *value = &ps->fields[i * 2 + 1];
-        uint32_t           vlen = value->len;
+        uint32_t vlen = value->len;
 
         /* llhttp leaves trailing whitespace in a value: OWS is not part of it. */
         while (vlen > 0
@@ -395,7 +395,7 @@ put(char *p, const char *s, size_t n)
 static char *
 put_u64(char *p, uint64_t v)
 {
-    char   tmp[20];
+    char tmp[20];
     size_t n = 0;
 
     do {
@@ -426,12 +426,12 @@ static void
 build_head(gs_conn_t *c)
 {
     static const char server_line[] = "Server: " GUISE_SERVER_HEADER "\r\n";
-    gs_request_t     *req = c->req;
-    gs_response_t    *rsp = &req->rsp;
-    const char       *reason = rsp->reason ? rsp->reason : gs_status_reason(rsp->status);
-    size_t            reason_len = strlen(reason), size;
-    bool              has_server = false, has_date = false, keep_alive_10;
-    char             *p;
+    gs_request_t *req = c->req;
+    gs_response_t *rsp = &req->rsp;
+    const char *reason = rsp->reason ? rsp->reason : gs_status_reason(rsp->status);
+    size_t reason_len = strlen(reason), size;
+    bool has_server = false, has_date = false, keep_alive_10;
+    char *p;
 
     keep_alive_10 = !c->close_after && req->http_minor == 0;
     size = 16 + reason_len + sizeof(server_line) + 8 + GS_HTTP_DATE_LEN + 40 + 30;
@@ -491,7 +491,7 @@ static void
 advance(gs_conn_t *c, size_t n)
 {
     const gs_response_t *rsp = &c->req->rsp;
-    size_t               in_head = c->head_len - c->head_sent;
+    size_t in_head = c->head_len - c->head_sent;
 
     if (n <= in_head) {
         c->head_sent += (uint32_t) n;
@@ -531,11 +531,11 @@ static ssize_t
 send_gather(gs_conn_t *c)
 {
     const gs_response_t *rsp = &c->req->rsp;
-    struct iovec         iov[IOV_MAX_GATHER];
-    struct msghdr        msg = {.msg_iov = iov};
-    size_t               n = 0;
-    uint32_t             i = c->chunk;
-    int                  flags = MSG_NOSIGNAL;
+    struct iovec iov[IOV_MAX_GATHER];
+    struct msghdr msg = {.msg_iov = iov};
+    size_t n = 0;
+    uint32_t i = c->chunk;
+    int flags = MSG_NOSIGNAL;
 
     if (c->head_sent < c->head_len) {
         iov[n].iov_base = c->head + c->head_sent;
@@ -543,7 +543,7 @@ send_gather(gs_conn_t *c)
     }
     for (; i < rsp->nchunks && n < IOV_MAX_GATHER; i++) {
         const gs_chunk_t *ch = &rsp->chunks[i];
-        uint64_t          skip = i == c->chunk ? c->chunk_sent : 0;
+        uint64_t skip = i == c->chunk ? c->chunk_sent : 0;
 
         if (ch->type != GS_CHUNK_MEMORY) {
             break;
@@ -605,8 +605,8 @@ conn_send(gs_conn_t *c)
             n = send_gather(c);
         } else {
             const gs_chunk_t *ch = &rsp->chunks[c->chunk];
-            off_t             off = (off_t) (ch->offset + c->chunk_sent);
-            uint64_t          left = ch->len - c->chunk_sent;
+            off_t off = (off_t) (ch->offset + c->chunk_sent);
+            uint64_t left = ch->len - c->chunk_sent;
 
             n = sendfile(c->io.fd, ch->fd, &off, left < SENDFILE_MAX ? left : SENDFILE_MAX);
             if (n == 0) {
@@ -646,7 +646,7 @@ static void
 start_response(gs_conn_t *c)
 {
     const gs_request_t *req = c->req;
-    bool                body_left = !c->message_done && (req->chunked || req->content_length > 0);
+    bool body_left = !c->message_done && (req->chunked || req->content_length > 0);
 
     /*
      * A client that asked for 100-continue may never send the body we did
@@ -670,7 +670,7 @@ static int
 conn_headers_complete(gs_conn_t *c)
 {
     gs_server_t *s = c->loop->server;
-    unsigned     status;
+    unsigned status;
 
     c->req = build_request(c, &status);
     c->state = CONN_PROCESSING;
@@ -720,7 +720,7 @@ status_for_parse_error(gs_conn_t *c, llhttp_errno_t err)
     }
     if (err == HPE_INVALID_METHOD) {
         static const char tchar[] = "!#$%&'*+-.^_`|~";
-        uint32_t          i = 0;
+        uint32_t i = 0;
 
         while (i < c->rlen && (c->rbuf[i] == '\r' || c->rbuf[i] == '\n')) {
             i++;
@@ -769,7 +769,7 @@ static int
 conn_parse(gs_conn_t *c)
 {
     for (;;) {
-        const char    *start;
+        const char *start;
         llhttp_errno_t err;
 
         if (c->state != CONN_IDLE && c->state != CONN_HEADERS && c->state != CONN_BODY) {
@@ -780,8 +780,7 @@ conn_parse(gs_conn_t *c)
         }
         start = c->rbuf + c->rpos;
         err = llhttp_execute(&c->parser, start, c->rlen - c->rpos);
-        c->rpos = err == HPE_OK ? c->rlen
-                                : (uint32_t) (llhttp_get_error_pos(&c->parser) - c->rbuf);
+        c->rpos = err == HPE_OK ? c->rlen : (uint32_t) (llhttp_get_error_pos(&c->parser) - c->rbuf);
         if (err == HPE_OK) {
             break;
         }
@@ -884,7 +883,7 @@ conn_read(gs_conn_t *c)
 static void
 conn_discard(gs_conn_t *c)
 {
-    char    scratch[16384];
+    char scratch[16384];
     ssize_t n;
 
     while ((n = recv(c->io.fd, scratch, sizeof(scratch), 0)) > 0) {
@@ -980,9 +979,9 @@ conn_close(gs_conn_t *c)
 void
 gs_conn_accept(gs_loop_t *loop, const gs_listener_t *l, int fd, const gs_sockaddr_t *remote)
 {
-    gs_conn_t         *c = gs_xcalloc(1, sizeof(*c));
+    gs_conn_t *c = gs_xcalloc(1, sizeof(*c));
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &c->io};
-    socklen_t          len = sizeof(c->local);
+    socklen_t len = sizeof(c->local);
 
     c->io.type = GS_IO_CONN;
     c->io.fd = fd;

@@ -26,7 +26,7 @@ size_t
 gs_http_date_format(time_t t, char out[GS_HTTP_DATE_LEN + 1])
 {
     struct tm tm;
-    char     *p = out;
+    char *p = out;
 
     gmtime_r(&t, &tm);
     memcpy(p, days[tm.tm_wday], 3);
@@ -53,7 +53,7 @@ gs_http_date_format(time_t t, char out[GS_HTTP_DATE_LEN + 1])
 /* A cursor over the input: every reader checks bounds and fails sticky. */
 struct cur {
     const char *p, *end;
-    bool        ok;
+    bool ok;
 };
 
 static void
@@ -108,7 +108,7 @@ weekday(struct cur *c, bool long_form)
 {
     for (int d = 0; c->ok && d < 7; d++) {
         const char *name = long_form ? long_days[d] : days[d];
-        size_t      n = strlen(name);
+        size_t n = strlen(name);
 
         if ((size_t) (c->end - c->p) >= n && memcmp(c->p, name, n) == 0) {
             c->p += n;
@@ -133,9 +133,9 @@ int
 gs_http_date_parse(const char *s, size_t len, time_t *out)
 {
     struct cur c = {s, s + len, true};
-    struct tm  tm = {0};
-    int        wday;
-    bool       long_form = len > 3 && s[3] != ',' && s[3] != ' ';
+    struct tm tm = {0};
+    int wday;
+    bool long_form = len > 3 && s[3] != ',' && s[3] != ' ';
 
     wday = weekday(&c, long_form);
     if (!c.ok) {

@@ -5,7 +5,7 @@
 static char *
 put_hex(char *p, uint64_t v)
 {
-    char   tmp[16];
+    char tmp[16];
     size_t n = 0;
 
     do {
@@ -22,7 +22,7 @@ size_t
 gs_etag_format(const struct timespec *mtime, uint64_t size, char out[GS_ETAG_MAX])
 {
     uint64_t ns = (uint64_t) mtime->tv_sec * 1000000000u + (uint64_t) mtime->tv_nsec;
-    char    *p = out;
+    char *p = out;
 
     *p++ = '"';
     p = put_hex(p, ns);
@@ -40,7 +40,7 @@ gs_etag_match(const char *list, size_t len, const char *etag, size_t etag_len, b
 
     for (;;) {
         const char *tag;
-        bool        weak = false;
+        bool weak = false;
 
         while (p < end && (*p == ' ' || *p == '\t' || *p == ',')) {
             p++;
@@ -70,7 +70,8 @@ gs_etag_match(const char *list, size_t len, const char *etag, size_t etag_len, b
             return false;
         }
         p++; /* closing quote */
-        if (!(strong && weak) && (size_t) (p - tag) == etag_len && memcmp(tag, etag, etag_len) == 0) {
+        if (!(strong && weak) && (size_t) (p - tag) == etag_len && memcmp(tag, etag, etag_len) == 0)
+        {
             return true;
         }
     }

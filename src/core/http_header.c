@@ -6,10 +6,13 @@
 
 struct name {
     const char *text;
-    size_t      len;
+    size_t len;
 };
 
-#define H(s) {s, sizeof(s) - 1}
+#define H(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof(s) - 1                                                                           \
+    }
 
 static const struct name request_names[GS_HREQ_COUNT] = {
     H("Cache-Control"),

@@ -15,7 +15,7 @@ static bool
 number(const char **p, const char *end, uint64_t *out)
 {
     const char *s = *p;
-    uint64_t    v = 0;
+    uint64_t v = 0;
 
     while (*p < end && **p >= '0' && **p <= '9') {
         if (*p - s == 19) {
@@ -32,8 +32,8 @@ gs_range_result_t
 gs_range_parse(const char *value, size_t len, uint64_t size, gs_range_t *out)
 {
     const char *p = value, *end = value + len;
-    uint64_t    first = 0, last = 0;
-    bool        has_first, has_last;
+    uint64_t first = 0, last = 0;
+    bool has_first, has_last;
 
     if (len < 6 || strncasecmp(p, "bytes=", 6) != 0) {
         return GS_RANGE_IGNORE;

@@ -22,8 +22,8 @@ static void
 vlog(const char *level, const char *fmt, va_list ap)
 {
     char buf[1024];
-    int  saved = errno;
-    int  n = snprintf(buf, sizeof(buf), "guise: %s: ", level);
+    int saved = errno;
+    int n = snprintf(buf, sizeof(buf), "guise: %s: ", level);
 
     n += vsnprintf(buf + n, sizeof(buf) - (size_t) n, fmt, ap);
     if (n > (int) sizeof(buf) - 2) {

@@ -90,7 +90,7 @@ update_clock(gs_loop_t *loop)
 static int
 open_listener(gs_listener_t *l, const gs_sockaddr_t *addr, socklen_t len)
 {
-    int       fd, one = 1;
+    int fd, one = 1;
     socklen_t local_len = sizeof(l->local);
 
     fd = socket(addr->sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -112,9 +112,8 @@ open_listener(gs_listener_t *l, const gs_sockaddr_t *addr, socklen_t len)
     }
     l->io.type = GS_IO_LISTENER;
     l->io.fd = fd;
-    l->wildcard = addr->sa.sa_family == AF_INET6
-                      ? IN6_IS_ADDR_UNSPECIFIED(&addr->in6.sin6_addr)
-                      : addr->in.sin_addr.s_addr == htonl(INADDR_ANY);
+    l->wildcard = addr->sa.sa_family == AF_INET6 ? IN6_IS_ADDR_UNSPECIFIED(&addr->in6.sin6_addr)
+                                                 : addr->in.sin_addr.s_addr == htonl(INADDR_ANY);
     return 0;
 }
 
@@ -122,7 +121,7 @@ static int
 listeners_interest(gs_loop_t *loop, int op, uint32_t events)
 {
     for (unsigned i = 0; i < loop->nlisteners; i++) {
-        gs_listener_t     *l = &loop->listeners[i];
+        gs_listener_t *l = &loop->listeners[i];
         struct epoll_event ev = {.events = events, .data.ptr = &l->io};
 
         if (l->io.fd >= 0 && epoll_ctl(loop->epfd, op, l->io.fd, &ev) != 0) {
@@ -136,8 +135,8 @@ int
 gs_loop_init(gs_loop_t *loop, gs_server_t *s, unsigned index)
 {
     const gs_options_t *o = &s->opts;
-    struct epoll_event  ev = {.events = EPOLLIN, .data.ptr = &loop->wake};
-    int                 rc;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &loop->wake};
+    int rc;
 
     loop->server = s;
     loop->index = index;
@@ -226,8 +225,8 @@ accept_connections(gs_loop_t *loop, gs_listener_t *l)
 {
     for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
         gs_sockaddr_t remote;
-        socklen_t     len = sizeof(remote);
-        int           fd = accept4(l->io.fd, &remote.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        socklen_t len = sizeof(remote);
+        int fd = accept4(l->io.fd, &remote.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
         if (fd < 0) {
             switch (errno) {
@@ -328,8 +327,8 @@ bool
 gs_loop_turn(gs_loop_t *loop, int max_wait_ms)
 {
     struct epoll_event events[MAX_EVENTS];
-    int                wait = next_timeout(loop), n;
-    bool               woken = false;
+    int wait = next_timeout(loop), n;
+    bool woken = false;
 
     if (max_wait_ms >= 0 && max_wait_ms < wait) {
         wait = max_wait_ms;

@@ -17,14 +17,14 @@
 #include <time.h>
 
 typedef struct gs_server gs_server_t;
-typedef struct gs_loop   gs_loop_t;
+typedef struct gs_loop gs_loop_t;
 
 /* What an epoll event's data pointer leads to: the first member of each owner. */
 typedef enum { GS_IO_LISTENER, GS_IO_CONN, GS_IO_WAKE } gs_io_type_t;
 
 typedef struct gs_io {
     gs_io_type_t type;
-    int          fd;
+    int fd;
 } gs_io_t;
 
 /*
@@ -45,42 +45,42 @@ typedef enum {
 
 typedef struct gs_timer {
     struct gs_timer *prev, *next;
-    uint64_t         deadline_ms;
-    gs_timer_kind_t  kind;
+    uint64_t deadline_ms;
+    gs_timer_kind_t kind;
 } gs_timer_t;
 
 typedef struct gs_listener {
-    gs_io_t                 io;
+    gs_io_t io;
     const gs_listen_addr_t *addr;
-    gs_sockaddr_t           local; /* bound address, with the real port */
-    bool                    wildcard;
+    gs_sockaddr_t local; /* bound address, with the real port */
+    bool wildcard;
 } gs_listener_t;
 
 #define GS_LOOP_FREE_BUFFERS 64
 
 struct gs_loop {
-    gs_server_t   *server;
-    unsigned       index;
-    int            epfd;
-    gs_io_t        wake; /* eventfd */
-    pthread_t      thread;
+    gs_server_t *server;
+    unsigned index;
+    int epfd;
+    gs_io_t wake; /* eventfd */
+    pthread_t thread;
     gs_listener_t *listeners;
-    unsigned       nlisteners;
+    unsigned nlisteners;
 
     gs_timer_t timers[GS_TIMER_KINDS]; /* list heads */
-    unsigned   timeout_ms[GS_TIMER_KINDS];
+    unsigned timeout_ms[GS_TIMER_KINDS];
 
-    uint64_t now_ms;  /* CLOCK_MONOTONIC, read once per wake-up */
-    time_t   now_sec; /* wall clock */
-    char     date[GS_HTTP_DATE_LEN + 1];
+    uint64_t now_ms; /* CLOCK_MONOTONIC, read once per wake-up */
+    time_t now_sec;  /* wall clock */
+    char date[GS_HTTP_DATE_LEN + 1];
 
     unsigned nconns, max_conns;
-    bool     accept_paused; /* EMFILE: listeners are off until accept_resume_ms */
+    bool accept_paused; /* EMFILE: listeners are off until accept_resume_ms */
     uint64_t accept_resume_ms;
-    bool     draining;
+    bool draining;
     uint64_t drain_deadline_ms;
 
-    char    *free_buffers[GS_LOOP_FREE_BUFFERS]; /* read buffers kept for reuse */
+    char *free_buffers[GS_LOOP_FREE_BUFFERS]; /* read buffers kept for reuse */
     unsigned nfree_buffers;
 };
 

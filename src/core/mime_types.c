@@ -21,34 +21,18 @@ struct entry {
 
 struct gs_mime {
     struct entry *slots;
-    size_t        cap, used;
+    size_t cap, used;
 };
 
 static const char *const builtin[][2] = {
-    {"html", "text/html"},
-    {"htm", "text/html"},
-    {"css", "text/css"},
-    {"js", "text/javascript"},
-    {"mjs", "text/javascript"},
-    {"json", "application/json"},
-    {"txt", "text/plain"},
-    {"xml", "application/xml"},
-    {"svg", "image/svg+xml"},
-    {"png", "image/png"},
-    {"jpg", "image/jpeg"},
-    {"jpeg", "image/jpeg"},
-    {"gif", "image/gif"},
-    {"webp", "image/webp"},
-    {"ico", "image/vnd.microsoft.icon"},
-    {"pdf", "application/pdf"},
-    {"wasm", "application/wasm"},
-    {"woff", "font/woff"},
-    {"woff2", "font/woff2"},
-    {"mp4", "video/mp4"},
-    {"webm", "video/webm"},
-    {"mp3", "audio/mpeg"},
-    {"zip", "application/zip"},
-    {"gz", "application/gzip"},
+    {"html", "text/html"},      {"htm", "text/html"},         {"css", "text/css"},
+    {"js", "text/javascript"},  {"mjs", "text/javascript"},   {"json", "application/json"},
+    {"txt", "text/plain"},      {"xml", "application/xml"},   {"svg", "image/svg+xml"},
+    {"png", "image/png"},       {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},       {"webp", "image/webp"},       {"ico", "image/vnd.microsoft.icon"},
+    {"pdf", "application/pdf"}, {"wasm", "application/wasm"}, {"woff", "font/woff"},
+    {"woff2", "font/woff2"},    {"mp4", "video/mp4"},         {"webm", "video/webm"},
+    {"mp3", "audio/mpeg"},      {"zip", "application/zip"},   {"gz", "application/gzip"},
 };
 
 static uint32_t
@@ -79,7 +63,7 @@ find_slot(struct entry *slots, size_t cap, const char *ext, size_t n)
 static void
 grow(gs_mime_t *mime)
 {
-    size_t        cap = mime->cap ? mime->cap * 2 : 256;
+    size_t cap = mime->cap ? mime->cap * 2 : 256;
     struct entry *slots = gs_xcalloc(cap, sizeof(*slots));
 
     for (size_t i = 0; i < mime->cap; i++) {
@@ -139,8 +123,8 @@ gs_mime_t *
 gs_mime_load(const char *path)
 {
     gs_mime_t *mime = gs_xcalloc(1, sizeof(*mime));
-    FILE      *f;
-    char       line[1024];
+    FILE *f;
+    char line[1024];
 
     grow(mime);
     for (size_t i = 0; i < GS_ARRAY_LEN(builtin); i++) {
@@ -172,8 +156,8 @@ gs_mime_free(gs_mime_t *mime)
 const char *
 gs_mime_lookup(const gs_mime_t *mime, const char *name, size_t len)
 {
-    const char   *ext = NULL;
-    size_t        n;
+    const char *ext = NULL;
+    size_t n;
     struct entry *e;
 
     for (size_t i = len; i > 0; i--) {

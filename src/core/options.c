@@ -93,7 +93,7 @@ bad(char *err, size_t errlen, const char *fmt, ...)
 static int
 parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-    char              *end;
+    char *end;
     unsigned long long v;
 
     if (*s < '0' || *s > '9') {
@@ -111,8 +111,8 @@ parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 int
 gs_parse_duration_ms(const char *text, unsigned *out_ms)
 {
-    char     num[32];
-    size_t   n = strspn(text, "0123456789");
+    char num[32];
+    size_t n = strspn(text, "0123456789");
     uint64_t v, scale;
 
     if (n == 0 || n >= sizeof(num)) {
@@ -137,10 +137,10 @@ gs_parse_duration_ms(const char *text, unsigned *out_ms)
 int
 gs_parse_listen(const char *text, gs_listen_addr_t *out)
 {
-    char        host[64];
+    char host[64];
     const char *colon, *port_text;
-    uint64_t    port;
-    size_t      hlen;
+    uint64_t port;
+    size_t hlen;
 
     if (strlen(text) >= sizeof(out->text)) {
         return -EINVAL;
@@ -191,7 +191,7 @@ gs_parse_listen(const char *text, gs_listen_addr_t *out)
 gs_options_result_t
 gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errlen, FILE *out)
 {
-    int      opt, idx = 0;
+    int opt, idx = 0;
     uint64_t v;
 
     memset(o, 0, sizeof(*o));
@@ -249,9 +249,10 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
                                                              : &o->shutdown_timeout_ms;
 
             if (gs_parse_duration_ms(arg, &ms) != 0 || ms == 0) {
-                return bad(err, errlen,
-                           "--%s: '%s' is not a duration (\"30\", \"30s\", \"500ms\"; at most 1 day)",
-                           longopts[idx].name, arg);
+                return bad(
+                    err, errlen,
+                    "--%s: '%s' is not a duration (\"30\", \"30s\", \"500ms\"; at most 1 day)",
+                    longopts[idx].name, arg);
             }
             *field = ms;
             break;

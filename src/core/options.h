@@ -18,17 +18,17 @@
 
 typedef struct gs_listen_addr {
     gs_sockaddr_t addr;
-    socklen_t     len;
-    char          text[64]; /* as the user wrote it */
+    socklen_t len;
+    char text[64]; /* as the user wrote it */
 } gs_listen_addr_t;
 
 typedef struct gs_options {
-    const char      *root;
+    const char *root;
     gs_listen_addr_t listen[GS_MAX_LISTEN];
-    unsigned         nlisten;
-    unsigned         threads;  /* 0: one per online CPU */
-    const char      *log_path; /* NULL: no access log; "-": standard output */
-    const char      *mime_types;
+    unsigned nlisten;
+    unsigned threads;     /* 0: one per online CPU */
+    const char *log_path; /* NULL: no access log; "-": standard output */
+    const char *mime_types;
 
     unsigned header_timeout_ms;    /* first byte to end of headers (slowloris) */
     unsigned keepalive_timeout_ms; /* idle between requests */
@@ -38,7 +38,7 @@ typedef struct gs_options {
     unsigned max_header_bytes;     /* request line and headers */
     unsigned max_headers;
     uint64_t max_body_bytes;
-    bool     debug;
+    bool debug;
 } gs_options_t;
 
 typedef enum {

@@ -17,21 +17,21 @@
 
 struct block {
     struct block *next;
-    size_t        used, size;
+    size_t used, size;
     alignas(max_align_t) unsigned char data[];
 };
 
 struct cleanup {
     struct cleanup *next;
-    gs_cleanup_fn   fn;
-    void           *arg;
+    gs_cleanup_fn fn;
+    void *arg;
 };
 
 struct gs_pool {
-    struct block   *current; /* allocations come from here */
-    struct block   *large;   /* dedicated blocks */
+    struct block *current; /* allocations come from here */
+    struct block *large;   /* dedicated blocks */
     struct cleanup *cleanups;
-    struct block    first;   /* must stay last: its data runs to BLOCK_SIZE */
+    struct block first; /* must stay last: its data runs to BLOCK_SIZE */
 };
 
 static struct block *
@@ -89,7 +89,7 @@ void *
 gs_pool_alloc(gs_pool_t *pool, size_t n)
 {
     struct block *b = pool->current;
-    size_t        at = (b->used + ALIGN - 1) & ~(ALIGN - 1);
+    size_t at = (b->used + ALIGN - 1) & ~(ALIGN - 1);
 
     if (GS_LIKELY(at + n <= b->size)) {
         b->used = at + n;

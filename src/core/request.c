@@ -23,7 +23,7 @@ gs_request_add_header(gs_request_t *req, const char *name, size_t name_len, cons
     gs_header_t *h;
 
     if (req->nheaders == req->headers_cap) {
-        uint32_t     cap = req->headers_cap ? req->headers_cap * 2 : 16;
+        uint32_t cap = req->headers_cap ? req->headers_cap * 2 : 16;
         gs_header_t *grown = gs_pool_alloc(req->pool, cap * sizeof(*grown));
 
         if (req->nheaders) {

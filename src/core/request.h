@@ -19,33 +19,33 @@
 #include <time.h>
 
 typedef struct gs_request {
-    gs_pool_t   *pool;
+    gs_pool_t *pool;
     struct gs_conn *conn;
     gs_response_t rsp;
 
-    int          method;      /* llhttp_method_t */
-    const char  *method_name; /* "GET" */
-    const char  *target;      /* raw request-target, as received */
-    const char  *path;        /* raw (still encoded) path of the target, starts with '/' */
-    size_t       path_len;
-    const char  *query;       /* after '?', without it; NULL when there is none */
-    size_t       query_len;
-    unsigned     http_major, http_minor;
+    int method;              /* llhttp_method_t */
+    const char *method_name; /* "GET" */
+    const char *target;      /* raw request-target, as received */
+    const char *path;        /* raw (still encoded) path of the target, starts with '/' */
+    size_t path_len;
+    const char *query; /* after '?', without it; NULL when there is none */
+    size_t query_len;
+    unsigned http_major, http_minor;
 
     gs_header_t *headers; /* in arrival order */
-    uint32_t     nheaders, headers_cap;
-    int16_t      known[GS_HREQ_COUNT]; /* index of the first header with that id, or -1 */
+    uint32_t nheaders, headers_cap;
+    int16_t known[GS_HREQ_COUNT]; /* index of the first header with that id, or -1 */
 
     uint64_t content_length; /* valid when has_length */
-    bool     has_length;
-    bool     chunked;
-    bool     keep_alive; /* what the client asked for */
+    bool has_length;
+    bool chunked;
+    bool keep_alive; /* what the client asked for */
 
     const gs_sockaddr_t *local, *remote;
-    uint64_t             start_ms;   /* monotonic, when the first byte arrived */
-    time_t               start_time; /* wall clock */
-    uint64_t             end_ms;     /* monotonic, when the response was sent (or abandoned) */
-    time_t               end_time;   /* wall clock, for the log */
+    uint64_t start_ms; /* monotonic, when the first byte arrived */
+    time_t start_time; /* wall clock */
+    uint64_t end_ms;   /* monotonic, when the response was sent (or abandoned) */
+    time_t end_time;   /* wall clock, for the log */
 } gs_request_t;
 
 /* The value of the first header with this well-known id, or NULL. */

@@ -9,44 +9,82 @@ const char *
 gs_status_reason(unsigned status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 206:
+        return "Partial Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 411:
+        return "Length Required";
+    case 412:
+        return "Precondition Failed";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 416:
+        return "Range Not Satisfiable";
+    case 417:
+        return "Expectation Failed";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
@@ -96,7 +134,7 @@ gs_response_set_header(gs_response_t *rsp, gs_pool_t *pool, const char *name, si
         gs_response_delete_header(rsp, name, name_len);
     }
     if (rsp->nheaders == rsp->headers_cap) {
-        uint32_t     cap = rsp->headers_cap ? rsp->headers_cap * 2 : 8;
+        uint32_t cap = rsp->headers_cap ? rsp->headers_cap * 2 : 8;
         gs_header_t *grown = gs_pool_alloc(pool, cap * sizeof(*grown));
 
         if (rsp->nheaders) {
@@ -117,7 +155,7 @@ static gs_chunk_t *
 new_chunk(gs_response_t *rsp, gs_pool_t *pool)
 {
     if (rsp->nchunks == rsp->chunks_cap) {
-        uint32_t    cap = rsp->chunks_cap ? rsp->chunks_cap * 2 : 4;
+        uint32_t cap = rsp->chunks_cap ? rsp->chunks_cap * 2 : 4;
         gs_chunk_t *grown = gs_pool_alloc(pool, cap * sizeof(*grown));
 
         if (rsp->nchunks) {
@@ -184,8 +222,8 @@ gs_response_error(gs_response_t *rsp, gs_pool_t *pool, unsigned status, unsigned
                   uint32_t win32_status)
 {
     const char *reason = gs_status_reason(status);
-    char       *body = gs_pool_alloc(pool, 256);
-    int         n;
+    char *body = gs_pool_alloc(pool, 256);
+    int n;
 
     gs_response_clear(rsp);
     gs_response_set_status(rsp, status, substatus, NULL);

@@ -14,31 +14,31 @@
 
 typedef struct gs_header {
     const char *name, *value; /* NUL-terminated */
-    size_t      name_len, value_len;
-    int         id; /* well-known id (http_header.h) or -1 */
+    size_t name_len, value_len;
+    int id; /* well-known id (http_header.h) or -1 */
 } gs_header_t;
 
 typedef enum { GS_CHUNK_MEMORY, GS_CHUNK_FILE } gs_chunk_type_t;
 
 typedef struct gs_chunk {
     gs_chunk_type_t type;
-    uint64_t        len;
-    const void     *data;   /* GS_CHUNK_MEMORY */
-    int             fd;     /* GS_CHUNK_FILE */
-    uint64_t        offset; /* GS_CHUNK_FILE */
+    uint64_t len;
+    const void *data; /* GS_CHUNK_MEMORY */
+    int fd;           /* GS_CHUNK_FILE */
+    uint64_t offset;  /* GS_CHUNK_FILE */
 } gs_chunk_t;
 
 typedef struct gs_response {
-    uint16_t     status, substatus;
-    uint32_t     win32_status; /* for the log's sc-win32-status */
-    const char  *reason;       /* NULL: the standard phrase */
+    uint16_t status, substatus;
+    uint32_t win32_status; /* for the log's sc-win32-status */
+    const char *reason;    /* NULL: the standard phrase */
     gs_header_t *headers;
-    uint32_t     nheaders, headers_cap;
-    gs_chunk_t  *chunks;
-    uint32_t     nchunks, chunks_cap;
-    int64_t      content_length; /* -1: the sum of the chunks */
-    bool         no_body;        /* HEAD: headers as for GET, no body */
-    bool         close;          /* close the connection after this response */
+    uint32_t nheaders, headers_cap;
+    gs_chunk_t *chunks;
+    uint32_t nchunks, chunks_cap;
+    int64_t content_length; /* -1: the sum of the chunks */
+    bool no_body;           /* HEAD: headers as for GET, no body */
+    bool close;             /* close the connection after this response */
 } gs_response_t;
 
 /* Sets status and sub-status; reason NULL means the standard phrase. */

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 
 typedef struct gs_site {
-    int        root_fd; /* O_PATH directory: every open is relative to it */
-    char      *root_path;
+    int root_fd; /* O_PATH directory: every open is relative to it */
+    char *root_path;
     gs_mime_t *mime;
 } gs_site_t;
 
@@ -32,13 +32,13 @@ typedef struct gs_handler {
 } gs_handler_t;
 
 struct gs_server {
-    gs_options_t  opts;
-    gs_site_t     site;
-    gs_handler_t  handler;
-    gs_loop_t    *loops;
-    unsigned      nloops;
+    gs_options_t opts;
+    gs_site_t site;
+    gs_handler_t handler;
+    gs_loop_t *loops;
+    unsigned nloops;
     gs_sockaddr_t bound[GS_MAX_LISTEN]; /* what each --listen resolved to */
-    atomic_bool   stopping;
+    atomic_bool stopping;
 };
 
 /* Opens the root, loads MIME types, binds every listener of every loop. 0 or -errno (logged). */

@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 
 typedef union gs_sockaddr {
-    struct sockaddr     sa;
-    struct sockaddr_in  in;
+    struct sockaddr sa;
+    struct sockaddr_in in;
     struct sockaddr_in6 in6;
 } gs_sockaddr_t;
 

@@ -27,8 +27,8 @@ valid_utf8(const unsigned char *s, size_t len)
 
     while (i < len) {
         unsigned char c = s[i];
-        size_t        n;
-        uint32_t      cp, min;
+        size_t n;
+        uint32_t cp, min;
 
         if (c < 0x80) {
             i++;
@@ -63,7 +63,7 @@ ssize_t
 gs_url_path_normalize(const char *in, size_t len, char *out)
 {
     size_t n = 0, r, w;
-    bool   trailing;
+    bool trailing;
 
     if (len == 0 || in[0] != '/') {
         return -EINVAL;

@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 
-#define gs_container_of(ptr, type, member) ((type *) (void *) ((char *) (ptr) - offsetof(type, member)))
+#define gs_container_of(ptr, type, member)                                                         \
+    ((type *) (void *) ((char *) (ptr) -offsetof(type, member)))
 
 #define GS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define GS_LIKELY(x)    __builtin_expect(!!(x), 1)

@@ -90,7 +90,7 @@ evaluate_preconditions(const gs_request_t *req, const struct stat *st, const cha
                        size_t etag_len)
 {
     const gs_header_t *h;
-    time_t             t;
+    time_t t;
 
     if ((h = gs_request_known(req, GS_HREQ_IF_MATCH)) != NULL) {
         if (!gs_etag_match(h->value, h->value_len, etag, etag_len, true)) {
@@ -114,7 +114,7 @@ static bool
 if_range_holds(const gs_request_t *req, const struct stat *st, const char *etag, size_t etag_len)
 {
     const gs_header_t *h = gs_request_known(req, GS_HREQ_IF_RANGE);
-    time_t             t;
+    time_t t;
 
     if (h == NULL) {
         return true;
@@ -131,11 +131,11 @@ serve_file(const gs_site_t *site, gs_request_t *req, int fd, const struct stat *
            const char *name)
 {
     gs_response_t *rsp = &req->rsp;
-    char           etag[GS_ETAG_MAX], modified[GS_HTTP_DATE_LEN + 1];
-    size_t         etag_len = gs_etag_format(&st->st_mtim, (uint64_t) st->st_size, etag);
-    uint64_t       size = (uint64_t) st->st_size;
-    const char    *type = gs_mime_lookup(site->mime, name, strlen(name));
-    unsigned       status;
+    char etag[GS_ETAG_MAX], modified[GS_HTTP_DATE_LEN + 1];
+    size_t etag_len = gs_etag_format(&st->st_mtim, (uint64_t) st->st_size, etag);
+    uint64_t size = (uint64_t) st->st_size;
+    const char *type = gs_mime_lookup(site->mime, name, strlen(name));
+    unsigned status;
 
     gs_http_date_format(st->st_mtim.tv_sec, modified);
     status = evaluate_preconditions(req, st, etag, etag_len);
@@ -157,9 +157,9 @@ serve_file(const gs_site_t *site, gs_request_t *req, int fd, const struct stat *
         && if_range_holds(req, st, etag, etag_len))
     {
         const gs_header_t *h = gs_request_known(req, GS_HREQ_RANGE);
-        gs_range_t         r;
-        char               cr[64];
-        int                n;
+        gs_range_t r;
+        char cr[64];
+        int n;
 
         switch (gs_range_parse(h->value, h->value_len, size, &r)) {
         case GS_RANGE_OK:
@@ -188,7 +188,7 @@ serve_directory(const gs_site_t *site, gs_request_t *req, int dirfd, const char 
     if (path[len - 1] != '/') {
         /* Relative references in the page resolve against the directory. */
         size_t loc_len = req->path_len + 1 + (req->query ? req->query_len + 1 : 0);
-        char  *loc = gs_pool_alloc(req->pool, loc_len + 1);
+        char *loc = gs_pool_alloc(req->pool, loc_len + 1);
 
         memcpy(loc, req->path, req->path_len);
         loc[req->path_len] = '/';
@@ -203,7 +203,7 @@ serve_directory(const gs_site_t *site, gs_request_t *req, int dirfd, const char 
     }
     for (size_t i = 0; i < sizeof(default_documents) / sizeof(default_documents[0]); i++) {
         struct stat st;
-        int         fd = open_beneath(dirfd, default_documents[i]);
+        int fd = open_beneath(dirfd, default_documents[i]);
 
         if (fd < 0) {
             continue;
@@ -222,9 +222,9 @@ void
 gs_static_file_handle(const gs_site_t *site, gs_request_t *req)
 {
     struct stat st;
-    char       *path;
-    ssize_t     len;
-    int         fd;
+    char *path;
+    ssize_t len;
+    int fd;
 
     if (req->method != HTTP_GET && req->method != HTTP_HEAD) {
         gs_response_error(&req->rsp, req->pool, 405, 0, 0);

@@ -31,21 +31,21 @@ static const char fields[] = "#Fields: date time s-ip cs-method cs-uri-stem cs-u
 
 struct tbuf {
     pthread_mutex_t mu;
-    struct tbuf    *next;
-    size_t          len;
-    time_t          second; /* of the cached "date time" text */
-    char            datetime[20];
-    char            data[BUFFER_SIZE];
+    struct tbuf *next;
+    size_t len;
+    time_t second; /* of the cached "date time" text */
+    char datetime[20];
+    char data[BUFFER_SIZE];
 };
 
 static struct {
     pthread_mutex_t mu; /* guards `all`, `running` and the condition */
-    pthread_cond_t  cv;
-    struct tbuf    *all;
-    int             fd;
-    char           *path; /* NULL for standard output */
-    bool            running;
-    pthread_t       flusher;
+    pthread_cond_t cv;
+    struct tbuf *all;
+    int fd;
+    char *path; /* NULL for standard output */
+    bool running;
+    pthread_t flusher;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .fd = -1};
 
 static _Thread_local struct tbuf *mine;
@@ -81,7 +81,7 @@ static void
 write_directives(int fd)
 {
     char text[256], now[20];
-    int  n;
+    int n;
 
     format_datetime(time(NULL), now);
     n = snprintf(text, sizeof(text), "#Software: guise %s\n#Version: 1.0\n#Date: %s\n",
@@ -253,7 +253,7 @@ put_field(char *p, const char *s, size_t n)
 static char *
 put_uint(char *p, unsigned long long v)
 {
-    char   tmp[24];
+    char tmp[24];
     size_t n = 0;
 
     do {
@@ -278,9 +278,9 @@ void
 gs_w3c_log_request(const gs_request_t *req)
 {
     struct tbuf *b;
-    char         sip[GS_ADDR_TEXT_MAX], cip[GS_ADDR_TEXT_MAX];
-    char         line[2 * FIELD_MAX + 4 * FIELD_MAX + 256], *p = line;
-    size_t       n;
+    char sip[GS_ADDR_TEXT_MAX], cip[GS_ADDR_TEXT_MAX];
+    char line[2 * FIELD_MAX + 4 * FIELD_MAX + 256], *p = line;
+    size_t n;
 
     if (g.fd < 0) {
         return;

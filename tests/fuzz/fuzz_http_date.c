@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char  *copy = malloc(size ? size : 1);
-    char   text[GS_HTTP_DATE_LEN + 1];
+    char *copy = malloc(size ? size : 1);
+    char text[GS_HTTP_DATE_LEN + 1];
     time_t t, again;
 
     memcpy(copy, data, size);

@@ -11,8 +11,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char tag[] = "\"5f3a-400\"";
-    char             *copy = malloc(size ? size : 1);
-    bool              weak, strong;
+    char *copy = malloc(size ? size : 1);
+    bool weak, strong;
 
     memcpy(copy, data, size);
     weak = gs_etag_match(copy, size, tag, sizeof(tag) - 1, false);

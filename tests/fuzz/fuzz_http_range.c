@@ -10,9 +10,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint64_t   file_size = 0;
+    uint64_t file_size = 0;
     gs_range_t r;
-    char      *copy;
+    char *copy;
 
     if (size < sizeof(file_size)) {
         return 0;

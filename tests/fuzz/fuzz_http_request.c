@@ -23,7 +23,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static gs_server_t   server;
+static gs_server_t server;
 static gs_listener_t listener;
 
 static void
@@ -43,7 +43,7 @@ done(void *ctx, gs_request_t *req)
 static void
 write_file(const char *dir, const char *name, const char *content)
 {
-    char  path[512];
+    char path[512];
     FILE *f;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -58,12 +58,13 @@ write_file(const char *dir, const char *name, const char *content)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    static char  root[] = "/tmp/guise-fuzz-XXXXXX";
+    static char root[] = "/tmp/guise-fuzz-XXXXXX";
     gs_options_t o;
     gs_handler_t h = {handle, done, NULL};
-    char         err[256], path[600];
-    char        *args[] = {"guise", "--root", root, "--listen", "127.0.0.1:0",
-                           "--threads", "1", "--max-header-bytes", "4096", NULL};
+    char err[256], path[600];
+    char *args[] = {"guise",       "--root",    root, "--listen",
+                    "127.0.0.1:0", "--threads", "1",  "--max-header-bytes",
+                    "4096",        NULL};
 
     (void) argc;
     (void) argv;
@@ -100,11 +101,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    gs_loop_t    *loop = &server.loops[0];
+    gs_loop_t *loop = &server.loops[0];
     gs_sockaddr_t remote = listener.local;
-    char          sink[65536];
-    int           sv[2];
-    size_t        sent = 0;
+    char sink[65536];
+    int sv[2];
+    size_t sent = 0;
 
     if (size > 60000 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) != 0) {
         return 0;

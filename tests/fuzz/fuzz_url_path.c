@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char   *out = malloc(size + 1); /* exactly what the contract promises is enough */
+    char *out = malloc(size + 1); /* exactly what the contract promises is enough */
     ssize_t n = gs_url_path_normalize((const char *) data, size, out);
 
     if (n >= 0) {

@@ -49,7 +49,7 @@ test_the_three_formats_parse(void **state)
 static void
 test_format_then_parse_round_trips(void **state)
 {
-    char   out[GS_HTTP_DATE_LEN + 1];
+    char out[GS_HTTP_DATE_LEN + 1];
     time_t t;
 
     (void) state;
@@ -94,7 +94,7 @@ static void
 test_parse_respects_the_length(void **state)
 {
     const char *s = "Sun, 06 Nov 1994 08:49:37 GMTxxxx";
-    time_t      t;
+    time_t t;
 
     (void) state;
     assert_int_equal(gs_http_date_parse(s, 29, &t), 0);

@@ -19,7 +19,7 @@ static void
 test_format_depends_on_mtime_and_size(void **state)
 {
     struct timespec a = {1000, 5}, b = {1000, 6};
-    char            e1[GS_ETAG_MAX], e2[GS_ETAG_MAX], e3[GS_ETAG_MAX];
+    char e1[GS_ETAG_MAX], e2[GS_ETAG_MAX], e3[GS_ETAG_MAX];
 
     (void) state;
     gs_etag_format(&a, 16, e1);
@@ -35,7 +35,7 @@ static void
 test_format_fits_the_largest_values(void **state)
 {
     struct timespec t = {(time_t) 9223372036, 999999999};
-    char            e[GS_ETAG_MAX];
+    char e[GS_ETAG_MAX];
 
     (void) state;
     assert_true(gs_etag_format(&t, UINT64_MAX, e) < GS_ETAG_MAX);

@@ -36,9 +36,9 @@ test_builtins_without_a_file(void **state)
 static void
 test_a_file_adds_and_overrides(void **state)
 {
-    char       path[] = "/tmp/guise-mime-XXXXXX";
-    int        fd = mkstemp(path);
-    FILE      *f = fdopen(fd, "w");
+    char path[] = "/tmp/guise-mime-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
     gs_mime_t *m;
 
     (void) state;
@@ -47,7 +47,8 @@ test_a_file_adds_and_overrides(void **state)
           "text/x-override html # trailing comment\n"
           "not-a-type foo\n"
           "\n"
-          "image/x-long " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+          "image/x-long "
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
           f);
     fclose(f);
     m = gs_mime_load(path);
@@ -75,7 +76,7 @@ static void
 test_many_entries_grow_the_table(void **state)
 {
     gs_mime_t *m = gs_mime_load(NULL);
-    char       ext[16], name[32];
+    char ext[16], name[32];
 
     (void) state;
     for (int i = 0; i < 5000; i++) {

@@ -14,8 +14,8 @@ static char err[512];
 static gs_options_result_t
 parse(gs_options_t *o, ...)
 {
-    char   *argv[32] = {"guise"};
-    int     argc = 1;
+    char *argv[32] = {"guise"};
+    int argc = 1;
     va_list ap;
 
     va_start(ap, o);
@@ -54,10 +54,10 @@ test_every_option_is_applied(void **state)
     (void) state;
     assert_int_equal(parse(&o, "--root=/srv", "--listen", "[::1]:0", "--listen", "*:81",
                            "--threads", "3", "--log", "-", "--header-timeout", "500ms",
-                           "--keepalive-timeout", "7s", "--send-timeout", "9",
-                           "--shutdown-timeout", "2", "--max-connections", "10",
-                           "--max-header-bytes", "2048", "--max-headers", "5",
-                           "--max-body-bytes", "0", "--mime-types", "/m", "--debug", NULL),
+                           "--keepalive-timeout", "7s", "--send-timeout", "9", "--shutdown-timeout",
+                           "2", "--max-connections", "10", "--max-header-bytes", "2048",
+                           "--max-headers", "5", "--max-body-bytes", "0", "--mime-types", "/m",
+                           "--debug", NULL),
                      GS_OPTIONS_RUN);
     assert_int_equal(o.nlisten, 2);
     assert_int_equal(o.listen[0].addr.sa.sa_family, AF_INET6);

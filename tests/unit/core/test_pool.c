@@ -14,7 +14,7 @@ static void
 test_allocations_are_aligned_and_distinct(void **state)
 {
     gs_pool_t *pool = gs_pool_create();
-    char      *prev = NULL;
+    char *prev = NULL;
 
     (void) state;
     for (size_t n = 1; n < 3000; n += 7) {
@@ -32,8 +32,8 @@ static void
 test_large_allocations_get_their_own_block(void **state)
 {
     gs_pool_t *pool = gs_pool_create();
-    char      *big = gs_pool_alloc(pool, 1 << 20);
-    char      *small = gs_pool_alloc(pool, 16);
+    char *big = gs_pool_alloc(pool, 1 << 20);
+    char *small = gs_pool_alloc(pool, 16);
 
     (void) state;
     memset(big, 1, 1 << 20);
@@ -46,8 +46,8 @@ static void
 test_strings_and_zeroed_memory(void **state)
 {
     gs_pool_t *pool = gs_pool_create();
-    char      *s = gs_pool_strndup(pool, "hello world", 5);
-    int       *z = gs_pool_calloc(pool, 64 * sizeof(int));
+    char *s = gs_pool_strndup(pool, "hello world", 5);
+    int *z = gs_pool_calloc(pool, 64 * sizeof(int));
 
     (void) state;
     assert_string_equal(s, "hello");
@@ -87,7 +87,7 @@ static void
 test_cleanup_fd_closes_it(void **state)
 {
     gs_pool_t *pool = gs_pool_create();
-    int        fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
     (void) state;
     assert_true(fd >= 0);

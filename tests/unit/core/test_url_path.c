@@ -17,7 +17,7 @@ norm(const char *in, char *out)
 static void
 assert_path(const char *in, const char *want)
 {
-    char    out[256];
+    char out[256];
     ssize_t n = norm(in, out);
 
     if (n < 0) {
@@ -121,14 +121,14 @@ static void
 test_invalid_and_overlong_utf8_is_refused(void **state)
 {
     (void) state;
-    assert_refused("/%c0%ae%c0%ae/etc", -EINVAL);         /* overlong '.' */
-    assert_refused("/%c0%af", -EINVAL);                   /* overlong '/' */
-    assert_refused("/%e0%80%ae", -EINVAL);                /* 3-byte overlong '.' */
-    assert_refused("/%f0%80%80%ae", -EINVAL);             /* 4-byte overlong '.' */
-    assert_refused("/%ed%a0%80", -EINVAL);                /* a surrogate */
-    assert_refused("/%f4%90%80%80", -EINVAL);             /* past U+10FFFF */
-    assert_refused("/%c3", -EINVAL);                      /* truncated */
-    assert_refused("/%80", -EINVAL);                      /* lone continuation */
+    assert_refused("/%c0%ae%c0%ae/etc", -EINVAL); /* overlong '.' */
+    assert_refused("/%c0%af", -EINVAL);           /* overlong '/' */
+    assert_refused("/%e0%80%ae", -EINVAL);        /* 3-byte overlong '.' */
+    assert_refused("/%f0%80%80%ae", -EINVAL);     /* 4-byte overlong '.' */
+    assert_refused("/%ed%a0%80", -EINVAL);        /* a surrogate */
+    assert_refused("/%f4%90%80%80", -EINVAL);     /* past U+10FFFF */
+    assert_refused("/%c3", -EINVAL);              /* truncated */
+    assert_refused("/%80", -EINVAL);              /* lone continuation */
     assert_refused("/%ff", -EINVAL);
     assert_path("/%f0%9f%98%80", "/\xf0\x9f\x98\x80"); /* an emoji is fine */
 }
