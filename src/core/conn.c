@@ -363,14 +363,14 @@ build_request(gs_conn_t *c, unsigned *status)
     *status = 0;
     if (req->http_major != 1 || req->http_minor > 1) {
         *status = 505;
+    } else if (req->method == HTTP_CONNECT) {
+        *status = 501; /* no tunnels: an origin server, not a proxy */
     } else if (split_target(req) != 0) {
         *status = 400;
     } else if (req->http_minor == 1 && req->known[GS_HREQ_HOST] < 0) {
         *status = 400; /* RFC 9112 3.2: a 1.1 request without Host */
     } else if (req->content_length > opts_of(c)->max_body_bytes) {
         *status = 413;
-    } else if (req->method == HTTP_CONNECT) {
-        *status = 405;
     }
     /* A second Host header is as bad as none: which one would route? */
     if (*status == 0 && req->known[GS_HREQ_HOST] >= 0) {
