@@ -367,6 +367,8 @@ build_request(gs_conn_t *c, unsigned *status)
         *status = 501; /* no tunnels: an origin server, not a proxy */
     } else if (split_target(req) != 0) {
         *status = 400;
+    } else if ((p->flags & F_TRANSFER_ENCODING) && !req->chunked) {
+        *status = 400; /* RFC 9112 6.3: no way to tell where the body ends */
     } else if (req->http_minor == 1 && req->known[GS_HREQ_HOST] < 0) {
         *status = 400; /* RFC 9112 3.2: a 1.1 request without Host */
     } else if (req->content_length > opts_of(c)->max_body_bytes) {
@@ -745,6 +747,22 @@ status_for_parse_error(gs_conn_t *c, llhttp_errno_t err)
     return 400;
 }
 
+/*
+ * A head over the limit: 414 when the request line alone is (the URL ends
+ * past the limit, or has not ended yet), else 431.  The head starts at
+ * offset 0: the buffer is compacted at every message end.
+ */
+static unsigned
+head_too_large_status(const gs_conn_t *c)
+{
+    const struct parse *ps = c->parse;
+
+    if (ps == NULL || !ps->url_done || ps->url.off + ps->url.len > opts_of(c)->max_header_bytes) {
+        return 414;
+    }
+    return 431;
+}
+
 /* The end of a request message: back to idle, the buffer compacted for the next one. */
 static void
 message_complete(gs_conn_t *c)
@@ -781,6 +799,9 @@ conn_parse(gs_conn_t *c)
         start = c->rbuf + c->rpos;
         err = llhttp_execute(&c->parser, start, c->rlen - c->rpos);
         c->rpos = err == HPE_OK ? c->rlen : (uint32_t) (llhttp_get_error_pos(&c->parser) - c->rbuf);
+        if (c->state == CONN_HEADERS && c->rpos > opts_of(c)->max_header_bytes) {
+            return conn_fail(c, head_too_large_status(c));
+        }
         if (err == HPE_OK) {
             break;
         }
@@ -855,7 +876,7 @@ make_room(gs_conn_t *c)
         return 0;
     }
     /* The buffer holds one request head from offset 0: it is too long. */
-    conn_fail(c, c->parse != NULL && c->parse->url_done ? 431 : 414);
+    conn_fail(c, head_too_large_status(c));
     return -1;
 }
 

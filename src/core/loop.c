@@ -87,6 +87,33 @@ update_clock(gs_loop_t *loop)
     }
 }
 
+/*
+ * SO_REUSEPORT lets every loop have its own listener, but it would also let
+ * a second guise (same user) bind the same port and silently share its
+ * connections.  A probe bound without SO_REUSEPORT fails with EADDRINUSE if
+ * anyone listens there; it also turns port 0 into a real port for the group.
+ */
+static int
+probe_address(gs_sockaddr_t *addr, socklen_t len)
+{
+    int fd, one = 1, rc = 0;
+    socklen_t got = len;
+
+    fd = socket(addr->sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -errno;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
+        || (addr->sa.sa_family == AF_INET6
+            && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0)
+        || bind(fd, &addr->sa, len) != 0 || getsockname(fd, &addr->sa, &got) != 0)
+    {
+        rc = -errno;
+    }
+    close(fd);
+    return rc;
+}
+
 static int
 open_listener(gs_listener_t *l, const gs_sockaddr_t *addr, socklen_t len)
 {
@@ -168,16 +195,19 @@ gs_loop_init(gs_loop_t *loop, gs_server_t *s, unsigned index)
 
         l->io.fd = -1;
         l->addr = &o->listen[i];
-        /* Later loops bind what the first got, so port 0 means one port for all. */
-        rc = open_listener(l, index == 0 ? &o->listen[i].addr : &s->bound[i], o->listen[i].len);
+        /* Later loops bind what the probe found, so port 0 means one port for all. */
+        if (index == 0) {
+            s->bound[i] = o->listen[i].addr;
+            rc = probe_address(&s->bound[i], o->listen[i].len);
+        }
+        if (rc == 0) {
+            rc = open_listener(l, &s->bound[i], o->listen[i].len);
+        }
         if (rc != 0) {
             gs_log_error("cannot listen on %s: %s", o->listen[i].text, strerror(-rc));
             return rc;
         }
         loop->nlisteners++;
-        if (index == 0) {
-            s->bound[i] = l->local;
-        }
     }
     return listeners_interest(loop, EPOLL_CTL_ADD, EPOLLIN);
 }
