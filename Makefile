@@ -28,7 +28,7 @@ deps:
 build:
 	@scripts/deps.sh build
 	@cmake -S . -B $(BUILD) -DGUISE_WERROR=$(WERROR) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 run: build
 	@echo "guise: serving www/ at http://$(RUN_ADDRESS)/ (Ctrl-C stops)"
@@ -50,7 +50,7 @@ e2e: build
 
 asan:
 	@cmake -S . -B $(ASAN_BUILD) -DGUISE_SANITIZE=ON -DGUISE_WERROR=$(WERROR) >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) -- --no-print-directory
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 	@GUISE_BIN=$(CURDIR)/$(ASAN_BUILD)/guise GUISE_SANITIZED=1 \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
@@ -58,7 +58,7 @@ asan:
 fuzz:
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DGUISE_FUZZ=ON -DGUISE_TESTS=OFF \
 	    -DGUISE_WERROR=$(WERROR) >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) -- --no-print-directory
 	@scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 check:
