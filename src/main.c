@@ -1,31 +1,34 @@
 /*
- * guise: parse the command line, open the access log, bind and start the
- * loops, then wait for signals on this thread (every other thread blocks
- * them): SIGTERM/SIGINT drain and exit 0, SIGUSR1 reopens the access log.
+ * guise: parse the command line, build the pipeline (built-in and loaded
+ * modules), bind and start the loops, then wait for signals on this thread
+ * (every other thread blocks them): SIGTERM/SIGINT drain and exit 0,
+ * SIGUSR1 asks log writers to reopen their files.  A module that recycles
+ * the process or reports it unhealthy makes it drain and exit 3, for its
+ * supervisor to restart it.
  */
 #include "core/log.h"
 #include "core/server.h"
-#include "guise_version.h"
 #include "modules/builtin.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/server_object.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define EXIT_RECYCLE 3
+
+static atomic_bool recycle_requested;
 
 static void
-handle_request(void *ctx, gs_request_t *req)
+request_recycle(const char *reason)
 {
-    const gs_server_t *s = ctx;
-
-    gs_static_file_handle(&s->site, req);
-}
-
-static void
-request_done(void *ctx, gs_request_t *req)
-{
-    (void) ctx;
-    gs_w3c_log_request(req);
+    (void) reason;
+    atomic_store(&recycle_requested, true);
+    kill(getpid(), SIGTERM);
 }
 
 static void
@@ -37,7 +40,7 @@ announce(const gs_server_t *s)
 
         gs_sockaddr_host(&s->bound[i], host);
         gs_log_info("listening on http://%s%s%s:%u/ (root %s, %u loop%s)", v6 ? "[" : "", host,
-                    v6 ? "]" : "", gs_sockaddr_port(&s->bound[i]), s->site.root_path, s->nloops,
+                    v6 ? "]" : "", gs_sockaddr_port(&s->bound[i]), s->opts.root, s->nloops,
                     s->nloops == 1 ? "" : "s");
     }
 }
@@ -47,7 +50,7 @@ main(int argc, char **argv)
 {
     static gs_server_t server;
     gs_options_t opts;
-    gs_handler_t handler = {handle_request, request_done, &server};
+    gs_handler_t handler;
     char err[512];
     sigset_t set;
     int sig;
@@ -65,7 +68,8 @@ main(int argc, char **argv)
         gs_log_threshold = GS_LOG_DEBUG;
     }
 
-    /* Blocked before any thread starts, so that only sigwait() sees them. */
+    /* Blocked before any thread starts (modules may start some), so that only sigwait() sees them.
+     */
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
@@ -74,22 +78,26 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (opts.log_path != NULL && gs_w3c_log_open(opts.log_path) != 0) {
+    if (gs_pipeline_init(&opts) != 0) {
+        gs_pipeline_shutdown();
         return 1;
     }
+    gs_server_object_on_recycle(request_recycle);
+    handler = gs_pipeline_handler();
     if (gs_server_init(&server, &opts, &handler) != 0 || gs_server_start(&server) != 0) {
         gs_server_destroy(&server);
-        gs_w3c_log_close();
+        gs_pipeline_shutdown();
         return 1;
     }
     announce(&server);
+    gs_pipeline_started();
 
     for (;;) {
         if (sigwait(&set, &sig) != 0) {
             continue;
         }
         if (sig == SIGUSR1) {
-            gs_w3c_log_reopen();
+            gs_pipeline_custom(GUISE_REOPEN_LOGS);
         } else if (sig == SIGHUP) {
             gs_log_info("SIGHUP: nothing to reload without a configuration file");
         } else {
@@ -98,10 +106,11 @@ main(int argc, char **argv)
             break;
         }
     }
+    gs_pipeline_stopping();
     gs_server_stop(&server);
     gs_server_wait(&server);
-    gs_w3c_log_close();
     gs_server_destroy(&server);
+    gs_pipeline_shutdown();
     gs_log_info("stopped");
-    return 0;
+    return atomic_load(&recycle_requested) ? EXIT_RECYCLE : 0;
 }

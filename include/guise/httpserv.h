@@ -4361,6 +4361,40 @@ GUISE_API HRESULT HttpGetExtendedInterface(IHttpServer *pHttpServer, const GUID 
     HttpGetExtendedInterface((pHttpServer), &IID_##Type1, (PVOID) (1 ? (pInput) : (Type1 *) 0),    \
                              &IID_##Type2, (PVOID *) (1 ? (ppOutput) : (Type2 **) 0))
 
+/* ------------------------------------------------------------------ guise extensions */
+
+/*
+ * IGuiseServer: what guise adds to IHttpServer for modules, its built-in ones included (they
+ * use nothing else).  Reach it from the server object:
+ *
+ *     IGuiseServer *gs;
+ *     hr = HttpGetExtendedInterface(srv, &IID_IHttpServer, srv, &IID_IGuiseServer, (PVOID *) &gs);
+ */
+typedef struct IGuiseServer IGuiseServer;
+typedef struct IGuiseServerVtbl IGuiseServerVtbl;
+
+struct IGuiseServerVtbl {
+    /* The value of a server setting, UTF-8, or NULL when it is not set: "root" (the site's
+     * directory), "mime-types" (the media types file), "default-documents" (comma-separated),
+     * "access-log" (a path, or "-" for standard output).  Borrowed: valid until shutdown.
+     * Thread-safe. */
+    PCSTR (*GetSetting)(const IGuiseServer *This, PCSTR pszName);
+};
+
+struct IGuiseServer {
+    const IGuiseServerVtbl *lpVtbl;
+};
+
+#define IGuiseServer_GetSetting(This, pszName) ((This)->lpVtbl->GetSetting((This), (pszName)))
+
+/* clang-format off */
+#define GUISE_EXTENSION_IIDS(X)                                                                    \
+    X(IID_IGuiseServer,                                                                            \
+      0x6b1c7d2e, 0x3f41, 0x4c8a, 0x9d, 0x52, 0x7e, 0x0a, 0x1b, 0x2c, 0x3d, 0x4e)
+/* clang-format on */
+
+GUISE_EXTENSION_IIDS(GUISE_GUID_DECLARE)
+
 /* ------------------------------------------------------------------ module entry point */
 
 /*

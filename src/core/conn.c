@@ -1,76 +1,72 @@
 /*
  * The life of a connection:
  *
- *   IDLE -> HEADERS -> PROCESSING -> SENDING -> BODY -> IDLE ...
- *                                                  \-> LINGER -> closed
+ *   IDLE -> HEADERS -> PIPELINE [-> SENDING] -> BODY -> IDLE ...
+ *                                      \-> CLOSING -> LINGER -> closed
  *
- * llhttp pauses at the end of a request's headers and again at the end of
- * its message, so one llhttp_execute() call never spans two requests.  While
- * headers arrive, they stay in the read buffer (the parser records offsets,
- * not pointers, so the buffer may grow); when they are complete, they are
- * copied into the request pool and the buffer is free to move on.  Parsing
- * resumes only when the response is sent, which keeps pipelined responses
- * in order.  The rest of a request body is read and dropped after the
- * response: a static file needs none of it.
+ * llhttp pauses at the end of a request's head and again at the end of its
+ * message, so one llhttp_execute() call never spans two requests.  While a
+ * head arrives it stays in the read buffer (the parser records offsets, not
+ * pointers, so the buffer may grow); once complete it is copied into the
+ * request pool.  Parsing of the next request resumes only when the pipeline
+ * has finished the current one, which keeps pipelined responses in order.
+ * What the pipeline did not read of a request body is read and dropped
+ * after its response (BODY).
  *
- * A function that may close the connection returns -1 when it did: the
- * caller must not touch the connection after that.
+ * Ownership: while a request is in the pipeline (c->req set) the connection
+ * is never freed.  A failure then closes the socket and leaves a "zombie"
+ * that swallows output until the pipeline finishes the request, which frees
+ * it.  A function that may free the connection returns -1 when it did: the
+ * caller must not touch it after that.  Re-entry: handle() runs inside
+ * conn_parse(); what the pipeline calls back (finish) only records state
+ * while c->busy is set, and the function that set it acts on that state
+ * when the pipeline returns.
  */
 #include "conn.h"
 #include "log.h"
+#include "request_head.h"
+#include "response_writer.h"
 #include "server.h"
-#include "guise_version.h"
 
 #include <llhttp.h>
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#define LINGER_MS        2000
 #define LINGER_MAX_BYTES (1u << 20)
-#define SENDFILE_MAX     (1u << 20) /* per call, so one big file cannot hog a loop */
-#define IOV_MAX_GATHER   16
+#define BODY_BUFFER      16384
 
 typedef enum {
-    CONN_IDLE,
-    CONN_HEADERS,
-    CONN_PROCESSING,
-    CONN_SENDING,
-    CONN_BODY,
-    CONN_LINGER,
+    CONN_IDLE,     /* between requests, nothing of the next one yet */
+    CONN_HEADERS,  /* a request head is arriving */
+    CONN_PIPELINE, /* the pipeline has the request */
+    CONN_SENDING,  /* its final response waits for the socket */
+    CONN_BODY,     /* the request is over; dropping the rest of its body */
+    CONN_CLOSING,  /* the request is over and the connection must close */
+    CONN_LINGER,   /* write side shut; draining what the client still sends */
 } conn_state_t;
-
-struct span {
-    uint32_t off, len;
-};
-
-/* Where the parser put the pieces of a request's head; lives in the request pool. */
-struct parse {
-    struct span url;
-    struct span *fields; /* pairs: name, value */
-    uint32_t nfields, cap;
-    bool in_value;
-    bool url_done;
-};
 
 struct gs_conn {
     gs_io_t io; /* first: the epoll data pointer leads here */
     gs_timer_t timer;
     gs_loop_t *loop;
     conn_state_t state;
+    uint32_t interest;  /* epoll events asked for */
     bool close_after;   /* close once the response is sent */
     bool broken;        /* the parser failed: never read another request */
-    bool want_out;      /* epoll interest is EPOLLOUT */
+    bool zombie;        /* the socket is closed; the pipeline still has the request */
+    bool refused;       /* the core answered the request itself */
+    bool busy;          /* conn_parse() or fail_now() is on the stack: defer closing */
     bool headers_ready; /* set by llhttp callbacks, read by conn_parse */
     bool message_done;
+    bool capture;          /* body bytes go to the pipeline, not to the floor */
+    bool body_wait;        /* the pipeline waits for body bytes */
+    bool continue_sent;    /* "100 Continue" went out */
     bool linger;           /* the client may still be sending: drain before close */
     uint16_t error_status; /* a limit a callback hit */
 
@@ -79,29 +75,36 @@ struct gs_conn {
     uint32_t rcap, rlen, rpos;
 
     gs_pool_t *pool; /* of the request in progress */
-    struct parse *parse;
+    gs_head_spans_t *spans;
     gs_request_t *req;
-    uint64_t body_bytes;
+    gs_writer_t writer;
+    uint64_t body_bytes; /* of the current request, against the limit */
+    uint64_t body_read;  /* given to the pipeline */
+    char *body;          /* captured body bytes not yet read by the pipeline */
+    uint32_t body_len, body_pos;
     uint64_t start_ms;
-
-    char *head; /* status line and headers being sent */
-    uint32_t head_len, head_sent;
-    uint32_t chunk;      /* body chunk being sent */
-    uint64_t chunk_sent; /* bytes of it already sent */
     uint32_t lingered;
+
+    void *ext; /* the pipeline's per-connection state */
+    void (*ext_release)(void *ext);
 
     gs_sockaddr_t remote, local;
 };
 
 static int conn_parse(gs_conn_t *c);
-static int conn_send(gs_conn_t *c);
-static void conn_close(gs_conn_t *c);
-static int conn_fail(gs_conn_t *c, unsigned status);
+static int conn_close(gs_conn_t *c);
+static void conn_fail(gs_conn_t *c, unsigned status);
 
 static inline const gs_options_t *
 opts_of(const gs_conn_t *c)
 {
     return &c->loop->server->opts;
+}
+
+static inline const gs_handler_t *
+handler_of(const gs_conn_t *c)
+{
+    return &c->loop->server->handler;
 }
 
 gs_conn_t *
@@ -111,31 +114,48 @@ gs_conn_from_timer(gs_timer_t *t)
 }
 
 static void
-set_interest(gs_conn_t *c, bool out)
+set_interest(gs_conn_t *c, uint32_t events)
 {
-    struct epoll_event ev = {.events = out ? EPOLLOUT : EPOLLIN, .data.ptr = &c->io};
+    struct epoll_event ev = {.events = events, .data.ptr = &c->io};
 
-    if (c->want_out == out) {
+    if (c->interest == events || c->zombie) {
         return;
     }
     if (epoll_ctl(c->loop->epfd, EPOLL_CTL_MOD, c->io.fd, &ev) != 0) {
         gs_panic("epoll_ctl(MOD) on a connection: %s", strerror(errno));
     }
-    c->want_out = out;
+    c->interest = events;
+}
+
+/* What a request in the pipeline waits for: output to drain, body bytes to arrive. */
+static void
+pipeline_interest(gs_conn_t *c)
+{
+    set_interest(c, (gs_writer_idle(&c->writer) ? 0 : EPOLLOUT) | (c->body_wait ? EPOLLIN : 0));
 }
 
 /* ---- llhttp callbacks: record where things are, decide nothing ---------- */
 
-static void
-span_add(gs_conn_t *c, struct span *s, const char *at, size_t len)
+/*
+ * Pieces of one element arrive adjacent in the buffer (it only grows during
+ * a head).  The exception is a folded header line (obs-fold): llhttp hands
+ * its continuation over as a second, distant piece.  RFC 9112 5.2 lets a
+ * server refuse it, and guise does (400): a folded Transfer-Encoding or
+ * Content-Length must never frame a body.
+ */
+static bool
+span_add(gs_conn_t *c, gs_span_t *s, const char *at, size_t len)
 {
     uint32_t off = (uint32_t) (at - c->rbuf);
 
     if (s->len == 0) {
         s->off = off;
+    } else if (off != s->off + s->len) {
+        c->error_status = 400;
+        return false;
     }
-    /* Pieces of one element are adjacent: the buffer only grows during a head. */
     s->len += (uint32_t) len;
+    return true;
 }
 
 static int
@@ -144,7 +164,7 @@ on_message_begin(llhttp_t *p)
     gs_conn_t *c = p->data;
 
     c->pool = gs_pool_create();
-    c->parse = gs_pool_calloc(c->pool, sizeof(*c->parse));
+    c->spans = gs_pool_calloc(c->pool, sizeof(*c->spans));
     c->state = CONN_HEADERS;
     c->start_ms = c->loop->now_ms;
     c->body_bytes = 0;
@@ -158,8 +178,7 @@ on_url(llhttp_t *p, const char *at, size_t len)
 {
     gs_conn_t *c = p->data;
 
-    span_add(c, &c->parse->url, at, len);
-    return 0;
+    return span_add(c, &c->spans->url, at, len) ? 0 : HPE_USER;
 }
 
 static int
@@ -167,14 +186,13 @@ on_url_complete(llhttp_t *p)
 {
     gs_conn_t *c = p->data;
 
-    c->parse->url_done = true;
+    c->spans->url_done = true;
     return 0;
 }
 
 /*
- * Body bytes, and fields after a chunked body (trailers), arrive once the
- * response is sent: they are dropped, but count against the body limit so
- * that they cannot go on forever.
+ * Body bytes, and fields after a chunked body (trailers), count against the
+ * body limit; trailers are dropped, so they cannot go on forever.
  */
 static int
 count_body(gs_conn_t *c, size_t len)
@@ -187,50 +205,65 @@ count_body(gs_conn_t *c, size_t len)
     return 0;
 }
 
+static bool
+in_trailers(const gs_conn_t *c)
+{
+    return c->state != CONN_HEADERS;
+}
+
 static int
 on_header_field(llhttp_t *p, const char *at, size_t len)
 {
     gs_conn_t *c = p->data;
-    struct parse *ps = c->parse;
+    gs_head_spans_t *s = c->spans;
 
-    if (c->state == CONN_BODY) {
+    if (in_trailers(c)) {
         return count_body(c, len);
     }
-    if (ps->nfields == 0 || ps->in_value) {
-        if (ps->nfields == opts_of(c)->max_headers) {
+    if (s->nfields == 0 || s->in_value) {
+        if (s->nfields == opts_of(c)->max_headers) {
             c->error_status = 431;
             return HPE_USER;
         }
-        if (ps->nfields == ps->cap) {
-            uint32_t cap = ps->cap ? ps->cap * 2 : 16;
-            struct span *grown = gs_pool_alloc(c->pool, cap * 2 * sizeof(*grown));
+        if (s->nfields == s->cap) {
+            uint32_t cap = s->cap ? s->cap * 2 : 16;
+            gs_span_t *grown = gs_pool_alloc(c->pool, cap * 2 * sizeof(*grown));
 
-            if (ps->nfields) {
-                memcpy(grown, ps->fields, ps->nfields * 2 * sizeof(*grown));
+            if (s->nfields) {
+                memcpy(grown, s->fields, s->nfields * 2 * sizeof(*grown));
             }
-            ps->fields = grown;
-            ps->cap = cap;
+            s->fields = grown;
+            s->cap = cap;
         }
-        memset(&ps->fields[ps->nfields * 2], 0, 2 * sizeof(struct span));
-        ps->nfields++;
-        ps->in_value = false;
+        memset(&s->fields[s->nfields * 2], 0, 2 * sizeof(gs_span_t));
+        s->nfields++;
+        s->in_value = false;
     }
-    span_add(c, &ps->fields[(ps->nfields - 1) * 2], at, len);
-    return 0;
+    return span_add(c, &s->fields[(s->nfields - 1) * 2], at, len) ? 0 : HPE_USER;
 }
 
 static int
 on_header_value(llhttp_t *p, const char *at, size_t len)
 {
     gs_conn_t *c = p->data;
-    struct parse *ps = c->parse;
+    gs_head_spans_t *s = c->spans;
 
-    if (c->state == CONN_BODY) {
+    if (in_trailers(c)) {
         return count_body(c, len);
     }
-    ps->in_value = true;
-    span_add(c, &ps->fields[(ps->nfields - 1) * 2 + 1], at, len);
-    return 0;
+    gs_span_t *name = &s->fields[(s->nfields - 1) * 2], *value = name + 1;
+
+    /* A value that starts on a folded line (after "Name:" CRLF SP) is folded too. */
+    if (value->len == 0 && len > 0
+        && memchr(c->rbuf + name->off + name->len, '\n',
+                  (size_t) (at - (c->rbuf + name->off + name->len)))
+               != NULL)
+    {
+        c->error_status = 400;
+        return HPE_USER;
+    }
+    s->in_value = true;
+    return span_add(c, value, at, len) ? 0 : HPE_USER;
 }
 
 static int
@@ -245,8 +278,17 @@ on_headers_complete(llhttp_t *p)
 static int
 on_body(llhttp_t *p, const char *at, size_t len)
 {
-    (void) at;
-    return count_body(p->data, len);
+    gs_conn_t *c = p->data;
+
+    if (count_body(c, len) != 0) {
+        return HPE_USER;
+    }
+    if (c->capture) {
+        /* Fits: the input fed to llhttp was cut to the room left (read_body). */
+        memcpy(c->body + c->body_len, at, len);
+        c->body_len += (uint32_t) len;
+    }
+    return 0;
 }
 
 static int
@@ -269,392 +311,182 @@ static const llhttp_settings_t parser_settings = {
     .on_message_complete = on_message_complete,
 };
 
-/* ---- building the request ------------------------------------------------ */
-
-static gs_request_t *
-new_request(gs_conn_t *c)
-{
-    gs_request_t *req = gs_pool_calloc(c->pool, sizeof(*req));
-
-    req->pool = c->pool;
-    req->conn = c;
-    req->method = -1;
-    req->method_name = "-";
-    req->target = "-";
-    req->path = "-";
-    req->path_len = 1;
-    memset(req->known, 0xff, sizeof(req->known));
-    req->local = &c->local;
-    req->remote = &c->remote;
-    req->start_ms = c->start_ms;
-    req->start_time = c->loop->now_sec;
-    req->rsp.status = 200;
-    req->rsp.content_length = -1;
-    return req;
-}
-
 /*
- * Splits the request-target into path and query.  The absolute form
- * ("http://host/path") is accepted as RFC 9112 requires; its authority is
- * not used for routing.
+ * Runs llhttp over n buffered bytes.  Returns the llhttp result with the
+ * pause resumed (HPE_PAUSED tells the caller that a callback paused it).
  */
-static int
-split_target(gs_request_t *req)
+static llhttp_errno_t
+execute(gs_conn_t *c, uint32_t n)
 {
-    const char *t = req->target, *q;
-    size_t n = strlen(t);
+    const char *start = c->rbuf + c->rpos;
+    llhttp_errno_t err = llhttp_execute(&c->parser, start, n);
 
-    if (n == 1 && t[0] == '*') {
-        req->path = t;
-        req->path_len = 1;
-        return 0;
+    c->rpos = err == HPE_OK ? c->rpos + n : (uint32_t) (llhttp_get_error_pos(&c->parser) - c->rbuf);
+    if (err == HPE_PAUSED_UPGRADE) {
+        /* No protocol switch was offered, so HTTP/1.1 goes on. */
+        llhttp_resume_after_upgrade(&c->parser);
+        err = HPE_PAUSED;
+    } else if (err == HPE_PAUSED) {
+        llhttp_resume(&c->parser);
     }
-    if (t[0] != '/') {
-        const char *scheme_end = strstr(t, "://");
-
-        if (scheme_end == NULL) {
-            return -1;
-        }
-        t = strchr(scheme_end + 3, '/');
-        if (t == NULL) {
-            t = "/";
-        }
-        n = strlen(t);
-    }
-    q = memchr(t, '?', n);
-    req->path = t;
-    req->path_len = q ? (size_t) (q - t) : n;
-    if (q != NULL) {
-        req->query = q + 1;
-        req->query_len = n - req->path_len - 1;
-    }
-    return 0;
+    return err;
 }
 
-static gs_request_t *
-build_request(gs_conn_t *c, unsigned *status)
-{
-    gs_request_t *req = new_request(c);
-    struct parse *ps = c->parse;
-    llhttp_t *p = &c->parser;
-
-    req->method = llhttp_get_method(p);
-    req->method_name = llhttp_method_name(p->method);
-    req->target = gs_pool_strndup(c->pool, c->rbuf + ps->url.off, ps->url.len);
-    req->http_major = llhttp_get_http_major(p);
-    req->http_minor = llhttp_get_http_minor(p);
-    for (uint32_t i = 0; i < ps->nfields; i++) {
-        const struct span *name = &ps->fields[i * 2], *value = &ps->fields[i * 2 + 1];
-        uint32_t vlen = value->len;
-
-        /* llhttp leaves trailing whitespace in a value: OWS is not part of it. */
-        while (vlen > 0
-               && (c->rbuf[value->off + vlen - 1] == ' ' || c->rbuf[value->off + vlen - 1] == '\t'))
-        {
-            vlen--;
-        }
-        gs_request_add_header(req, c->rbuf + name->off, name->len, c->rbuf + value->off, vlen);
-    }
-    req->keep_alive = llhttp_should_keep_alive(p) != 0;
-    req->chunked = (p->flags & F_CHUNKED) != 0;
-    req->has_length = (p->flags & F_CONTENT_LENGTH) != 0;
-    req->content_length = req->has_length ? p->content_length : 0;
-
-    *status = 0;
-    if (req->http_major != 1 || req->http_minor > 1) {
-        *status = 505;
-    } else if (req->method == HTTP_CONNECT) {
-        *status = 501; /* no tunnels: an origin server, not a proxy */
-    } else if (split_target(req) != 0) {
-        *status = 400;
-    } else if ((p->flags & F_TRANSFER_ENCODING) && !req->chunked) {
-        *status = 400; /* RFC 9112 6.3: no way to tell where the body ends */
-    } else if (req->http_minor == 1 && req->known[GS_HREQ_HOST] < 0) {
-        *status = 400; /* RFC 9112 3.2: a 1.1 request without Host */
-    } else if (req->content_length > opts_of(c)->max_body_bytes) {
-        *status = 413;
-    }
-    /* A second Host header is as bad as none: which one would route? */
-    if (*status == 0 && req->known[GS_HREQ_HOST] >= 0) {
-        for (uint32_t i = (uint32_t) req->known[GS_HREQ_HOST] + 1; i < req->nheaders; i++) {
-            if (req->headers[i].id == GS_HREQ_HOST) {
-                *status = 400;
-            }
-        }
-    }
-    return req;
-}
-
-/* ---- sending ------------------------------------------------------------- */
-
-static char *
-put(char *p, const char *s, size_t n)
-{
-    memcpy(p, s, n);
-    return p + n;
-}
-
-static char *
-put_u64(char *p, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-
-    do {
-        tmp[n++] = (char) ('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0) {
-        *p++ = tmp[--n];
-    }
-    return p;
-}
-
-static bool
-body_forbidden(unsigned status)
-{
-    return status < 200 || status == 204 || status == 304;
-}
-
-/* Headers that framing owns: a handler's copy would contradict the core's. */
-static bool
-framing_header(const gs_header_t *h)
-{
-    return h->id == GS_H_CONTENT_LENGTH || h->id == GS_H_CONNECTION
-           || h->id == GS_H_TRANSFER_ENCODING || h->id == GS_H_KEEP_ALIVE;
-}
+/* ---- memory ---------------------------------------------------------------- */
 
 static void
-build_head(gs_conn_t *c)
+release_buffer(gs_conn_t *c)
 {
-    static const char server_line[] = "Server: " GUISE_SERVER_HEADER "\r\n";
-    gs_request_t *req = c->req;
-    gs_response_t *rsp = &req->rsp;
-    const char *reason = rsp->reason ? rsp->reason : gs_status_reason(rsp->status);
-    size_t reason_len = strlen(reason), size;
-    bool has_server = false, has_date = false, keep_alive_10;
-    char *p;
-
-    keep_alive_10 = !c->close_after && req->http_minor == 0;
-    size = 16 + reason_len + sizeof(server_line) + 8 + GS_HTTP_DATE_LEN + 40 + 30;
-    for (uint32_t i = 0; i < rsp->nheaders; i++) {
-        size += rsp->headers[i].name_len + rsp->headers[i].value_len + 4;
-    }
-    c->head = p = gs_pool_alloc(c->pool, size);
-
-    p = put(p, "HTTP/1.1 ", 9);
-    p = put_u64(p, rsp->status);
-    *p++ = ' ';
-    p = put(p, reason, reason_len);
-    p = put(p, "\r\n", 2);
-    for (uint32_t i = 0; i < rsp->nheaders; i++) {
-        const gs_header_t *h = &rsp->headers[i];
-
-        if (framing_header(h)) {
-            continue;
-        }
-        has_server |= h->id == GS_HRSP_SERVER;
-        has_date |= h->id == GS_H_DATE;
-        p = put(p, h->name, h->name_len);
-        p = put(p, ": ", 2);
-        p = put(p, h->value, h->value_len);
-        p = put(p, "\r\n", 2);
-    }
-    if (!has_server) {
-        p = put(p, server_line, sizeof(server_line) - 1);
-    }
-    if (!has_date) {
-        p = put(p, "Date: ", 6);
-        p = put(p, c->loop->date, GS_HTTP_DATE_LEN);
-        p = put(p, "\r\n", 2);
-    }
-    if (!body_forbidden(rsp->status)) {
-        p = put(p, "Content-Length: ", 16);
-        p = put_u64(p, gs_response_body_length(rsp));
-        p = put(p, "\r\n", 2);
-    }
-    if (c->close_after) {
-        p = put(p, "Connection: close\r\n", 19);
-    } else if (keep_alive_10) {
-        p = put(p, "Connection: keep-alive\r\n", 24);
-    }
-    p = put(p, "\r\n", 2);
-    c->head_len = (uint32_t) (p - c->head);
-    c->head_sent = 0;
-    c->chunk = 0;
-    c->chunk_sent = 0;
-    if (rsp->no_body || body_forbidden(rsp->status)) {
-        rsp->nchunks = 0;
-    }
-}
-
-/* Moves the send position forward by n bytes over the head and memory chunks. */
-static void
-advance(gs_conn_t *c, size_t n)
-{
-    const gs_response_t *rsp = &c->req->rsp;
-    size_t in_head = c->head_len - c->head_sent;
-
-    if (n <= in_head) {
-        c->head_sent += (uint32_t) n;
+    if (c->rbuf == NULL) {
         return;
     }
-    c->head_sent = c->head_len;
-    n -= in_head;
-    while (n > 0 && c->chunk < rsp->nchunks) {
-        uint64_t left = rsp->chunks[c->chunk].len - c->chunk_sent;
+    if (c->rcap == GS_READ_BUFFER) {
+        gs_loop_put_buffer(c->loop, c->rbuf);
+    } else {
+        free(c->rbuf);
+    }
+    c->rbuf = NULL;
+    c->rcap = c->rlen = c->rpos = 0;
+}
 
-        if (n < left) {
-            c->chunk_sent += n;
-            return;
-        }
-        n -= left;
-        c->chunk++;
-        c->chunk_sent = 0;
+/* Moves unparsed input to the front: only between heads (nothing points into it). */
+static void
+compact(gs_conn_t *c)
+{
+    if (c->rpos > 0) {
+        memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+        c->rlen -= c->rpos;
+        c->rpos = 0;
     }
 }
 
 static void
-skip_empty_chunks(gs_conn_t *c)
+conn_free(gs_conn_t *c)
 {
-    const gs_response_t *rsp = &c->req->rsp;
+    gs_loop_t *loop = c->loop;
 
-    while (c->chunk < rsp->nchunks && rsp->chunks[c->chunk].len == c->chunk_sent) {
-        c->chunk++;
-        c->chunk_sent = 0;
-    }
-}
-
-/*
- * One sendmsg() for the rest of the head and the memory chunks that follow
- * it; MSG_MORE when a file follows, so that head and file leave together.
- */
-static ssize_t
-send_gather(gs_conn_t *c)
-{
-    const gs_response_t *rsp = &c->req->rsp;
-    struct iovec iov[IOV_MAX_GATHER];
-    struct msghdr msg = {.msg_iov = iov};
-    size_t n = 0;
-    uint32_t i = c->chunk;
-    int flags = MSG_NOSIGNAL;
-
-    if (c->head_sent < c->head_len) {
-        iov[n].iov_base = c->head + c->head_sent;
-        iov[n++].iov_len = c->head_len - c->head_sent;
-    }
-    for (; i < rsp->nchunks && n < IOV_MAX_GATHER; i++) {
-        const gs_chunk_t *ch = &rsp->chunks[i];
-        uint64_t skip = i == c->chunk ? c->chunk_sent : 0;
-
-        if (ch->type != GS_CHUNK_MEMORY) {
-            break;
-        }
-        iov[n].iov_base = (char *) ch->data + skip;
-        iov[n++].iov_len = ch->len - skip;
-    }
-    if (i < rsp->nchunks) {
-        flags |= MSG_MORE;
-    }
-    msg.msg_iovlen = n;
-    return sendmsg(c->io.fd, &msg, flags);
-}
-
-static void
-response_sent(gs_conn_t *c)
-{
-    gs_server_t *s = c->loop->server;
-
-    c->req->end_ms = c->loop->now_ms;
-    c->req->end_time = c->loop->now_sec;
-    s->handler.done(s->handler.ctx, c->req);
-    c->req = NULL;
-    c->parse = NULL;
+    gs_timer_unlink(&c->timer);
     gs_pool_destroy(c->pool);
-    c->pool = NULL;
+    if (c->ext_release != NULL) {
+        c->ext_release(c->ext);
+    }
+    if (c->io.fd >= 0) {
+        close(c->io.fd);
+    }
+    release_buffer(c);
+    loop->nconns--;
+    free(c);
 }
 
-/* Closes, after lingering if the client may still be sending. */
+/* The socket goes; the pipeline keeps its request until it finishes it. */
 static void
-conn_finish(gs_conn_t *c)
+make_zombie(gs_conn_t *c)
+{
+    if (c->zombie) {
+        return;
+    }
+    gs_timer_unlink(&c->timer);
+    close(c->io.fd);
+    c->io.fd = -1;
+    c->zombie = true;
+    if (c->req->rsp.win32_status == 0) {
+        c->req->rsp.win32_status = 1236; /* ERROR_CONNECTION_ABORTED */
+    }
+}
+
+/* Tells the pipeline that its final response is over (sent, or never will be). */
+static void
+final_sent(gs_conn_t *c)
+{
+    gs_request_t *req = c->req;
+
+    req->end_ms = c->loop->now_ms;
+    req->end_time = c->loop->now_sec;
+    if (c->refused) {
+        handler_of(c)->refused(handler_of(c)->ctx, req);
+    } else {
+        handler_of(c)->sent(handler_of(c)->ctx, req);
+    }
+}
+
+/* Closes; a request in the pipeline turns the connection into a zombie. */
+static int
+conn_close(gs_conn_t *c)
+{
+    if (c->req == NULL) {
+        conn_free(c);
+        return -1;
+    }
+    make_zombie(c);
+    if (c->state == CONN_SENDING) {
+        /* The pipeline waits for this response: it is over. */
+        c->state = CONN_PIPELINE;
+        final_sent(c);
+    }
+    return -1;
+}
+
+/* Closes after lingering if the client may still be sending. */
+static void
+conn_linger_close(gs_conn_t *c)
 {
     bool unread = c->linger || c->rpos < c->rlen;
 
     if (!unread || shutdown(c->io.fd, SHUT_WR) != 0) {
-        conn_close(c);
+        conn_free(c);
         return;
     }
-    set_interest(c, false);
+    set_interest(c, EPOLLIN);
     c->state = CONN_LINGER;
     c->lingered = 0;
     gs_timer_set(c->loop, &c->timer, GS_TIMER_LINGER);
 }
 
-/* Sends what it can; on completion moves on to the next request. */
-static int
-conn_send(gs_conn_t *c)
+/* ---- the pipeline's side ------------------------------------------------- */
+
+gs_loop_t *
+gs_conn_loop(const gs_request_t *req)
 {
-    const gs_response_t *rsp = &c->req->rsp;
-
-    for (;;) {
-        ssize_t n;
-
-        skip_empty_chunks(c);
-        if (c->head_sent == c->head_len && c->chunk == rsp->nchunks) {
-            break;
-        }
-        if (c->head_sent < c->head_len || rsp->chunks[c->chunk].type == GS_CHUNK_MEMORY) {
-            n = send_gather(c);
-        } else {
-            const gs_chunk_t *ch = &rsp->chunks[c->chunk];
-            off_t off = (off_t) (ch->offset + c->chunk_sent);
-            uint64_t left = ch->len - c->chunk_sent;
-
-            n = sendfile(c->io.fd, ch->fd, &off, left < SENDFILE_MAX ? left : SENDFILE_MAX);
-            if (n == 0) {
-                /* The file shrank under us: the promised length cannot be kept. */
-                gs_log_warn("file shorter than its response length; closing connection");
-                conn_close(c);
-                return -1;
-            }
-        }
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
-                set_interest(c, true);
-                c->state = CONN_SENDING;
-                gs_timer_set(c->loop, &c->timer, GS_TIMER_SEND);
-                return 0;
-            }
-            gs_log_debug("send: %s", strerror(errno));
-            c->req->rsp.win32_status = 1236; /* ERROR_CONNECTION_ABORTED */
-            conn_close(c);
-            return -1;
-        }
-        advance(c, (size_t) n);
-    }
-
-    set_interest(c, false);
-    response_sent(c);
-    if (c->close_after) {
-        conn_finish(c);
-        return -1;
-    }
-    c->state = CONN_BODY;
-    gs_timer_set(c->loop, &c->timer, GS_TIMER_BODY);
-    return 0;
+    return req->conn->loop;
 }
 
+bool
+gs_conn_headers_sent(const gs_request_t *req)
+{
+    return req->conn->writer.started;
+}
+
+bool
+gs_conn_alive(const gs_request_t *req)
+{
+    return !req->conn->zombie;
+}
+
+void *
+gs_conn_extension(const gs_request_t *req)
+{
+    return req->conn->ext;
+}
+
+void
+gs_conn_set_extension(gs_request_t *req, void *data, void (*release)(void *data))
+{
+    req->conn->ext = data;
+    req->conn->ext_release = release;
+}
+
+/* Decides, before the head is written, whether the connection survives the response. */
 static void
-start_response(gs_conn_t *c)
+decide_close(gs_conn_t *c)
 {
     const gs_request_t *req = c->req;
-    bool body_left = !c->message_done && (req->chunked || req->content_length > 0);
+    bool body_left = !c->message_done && (req->chunked || req->content_length > c->body_read);
 
     /*
-     * A client that asked for 100-continue may never send the body we did
-     * not ask for, so waiting to drop it could hang: close instead.
+     * A client that asked for 100-continue may never send the body nobody
+     * read, so waiting to drop it could hang: close instead.
      */
-    if (body_left && gs_request_known(req, GS_HREQ_EXPECT) != NULL) {
+    if (body_left && !c->continue_sent && gs_request_known(req, GS_HREQ_EXPECT) != NULL) {
         c->close_after = true;
     }
     c->linger = c->linger || body_left;
@@ -664,190 +496,385 @@ start_response(gs_conn_t *c)
     if (req->method == HTTP_HEAD) {
         c->req->rsp.no_body = true;
     }
-    build_head(c);
-    c->state = CONN_SENDING;
 }
 
+gs_send_result_t
+gs_conn_send(gs_request_t *req, bool final)
+{
+    gs_conn_t *c = req->conn;
+    int rc;
+
+    if (c->zombie) {
+        req->rsp.nchunks = 0;
+        return GS_SEND_DONE;
+    }
+    if (!c->writer.started) {
+        decide_close(c);
+    }
+    gs_writer_queue(&c->writer, req, c->loop->date, &c->close_after, final);
+    rc = gs_writer_send(&c->writer, c->io.fd);
+    if (rc == 1) {
+        if (c->interest & EPOLLOUT) {
+            pipeline_interest(c);
+            gs_timer_set(c->loop, &c->timer, GS_TIMER_PROCESSING);
+        }
+        return GS_SEND_DONE;
+    }
+    if (rc < 0) {
+        gs_log_debug("send: %s", strerror(-rc));
+        make_zombie(c);
+        return GS_SEND_DONE;
+    }
+    pipeline_interest(c);
+    gs_timer_set(c->loop, &c->timer, GS_TIMER_SEND);
+    if (final) {
+        c->state = CONN_SENDING;
+        return GS_SEND_PENDING;
+    }
+    return GS_SEND_PENDING;
+}
+
+/* The socket took more output: continue, and tell the pipeline when a final response is out. */
 static int
+conn_writable(gs_conn_t *c)
+{
+    int rc = gs_writer_send(&c->writer, c->io.fd);
+
+    if (rc == 0) {
+        gs_timer_set(c->loop, &c->timer, GS_TIMER_SEND);
+        return 0;
+    }
+    if (rc < 0) {
+        gs_log_debug("send: %s", strerror(-rc));
+        return conn_close(c);
+    }
+    gs_timer_set(c->loop, &c->timer, GS_TIMER_PROCESSING);
+    pipeline_interest(c);
+    if (c->state == CONN_SENDING) {
+        c->state = CONN_PIPELINE;
+        final_sent(c); /* may free the connection */
+        return -1;
+    }
+    return 0;
+}
+
+/* After the request: on to the next one, or close.  May free the connection. */
+static int
+conn_continue(gs_conn_t *c)
+{
+    if (c->state == CONN_CLOSING) {
+        if (c->zombie) {
+            conn_free(c);
+        } else {
+            conn_linger_close(c);
+        }
+        return -1;
+    }
+    return conn_parse(c);
+}
+
+static void
+message_complete(gs_conn_t *c)
+{
+    c->message_done = false;
+    c->linger = false;
+    compact(c);
+    c->state = CONN_IDLE;
+    gs_timer_set(c->loop, &c->timer, GS_TIMER_IDLE);
+}
+
+void
+gs_conn_finish_request(gs_request_t *req)
+{
+    gs_conn_t *c = req->conn;
+
+    c->req = NULL;
+    c->spans = NULL;
+    c->body = NULL;
+    c->body_len = c->body_pos = 0;
+    c->body_read = 0;
+    c->capture = false;
+    c->body_wait = false;
+    c->continue_sent = false;
+    c->refused = false;
+    memset(&c->writer, 0, sizeof(c->writer));
+    gs_pool_destroy(c->pool);
+    c->pool = NULL;
+
+    if (c->zombie || c->close_after) {
+        c->state = CONN_CLOSING;
+    } else {
+        set_interest(c, EPOLLIN);
+        if (c->message_done) {
+            message_complete(c);
+        } else {
+            c->state = CONN_BODY;
+            gs_timer_set(c->loop, &c->timer, GS_TIMER_BODY);
+        }
+    }
+    if (!c->busy) {
+        conn_continue(c);
+    }
+}
+
+/* ---- request bodies for the pipeline -------------------------------------- */
+
+static void
+send_continue(gs_conn_t *c)
+{
+    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+    c->continue_sent = true;
+    if (c->writer.started || gs_request_known(c->req, GS_HREQ_EXPECT) == NULL) {
+        return;
+    }
+    /* Sent before any response byte, on an empty socket buffer: it goes at once. */
+    (void) !send(c->io.fd, line, sizeof(line) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* Turns buffered input into body bytes; false on a framing error (the connection is failed). */
+static bool
+parse_body(gs_conn_t *c)
+{
+    while (c->rpos < c->rlen && !c->message_done && c->body_len < BODY_BUFFER) {
+        uint32_t room = BODY_BUFFER - c->body_len, n = c->rlen - c->rpos;
+        llhttp_errno_t err = execute(c, n < room ? n : room);
+
+        if (err != HPE_OK && err != HPE_PAUSED) {
+            gs_log_debug("request body: %s", llhttp_errno_name(err));
+            c->close_after = true;
+            c->broken = true;
+            return false;
+        }
+    }
+    if (c->rpos == c->rlen) {
+        c->rpos = c->rlen = 0; /* the head is in the pool: the buffer is free */
+    }
+    return true;
+}
+
+ssize_t
+gs_conn_read_body(gs_request_t *req, void *buf, size_t cap, bool notify)
+{
+    gs_conn_t *c = req->conn;
+
+    if (c->zombie || c->broken) {
+        return -ECONNRESET;
+    }
+    if (c->body == NULL) {
+        c->body = gs_pool_alloc(c->pool, BODY_BUFFER);
+        c->capture = true;
+    }
+    for (;;) {
+        ssize_t n;
+
+        if (c->body_pos < c->body_len) {
+            size_t take = c->body_len - c->body_pos < cap ? c->body_len - c->body_pos : cap;
+
+            memcpy(buf, c->body + c->body_pos, take);
+            c->body_pos += (uint32_t) take;
+            if (c->body_pos == c->body_len) {
+                c->body_pos = c->body_len = 0;
+            }
+            c->body_read += take;
+            return (ssize_t) take;
+        }
+        if (c->message_done) {
+            return 0;
+        }
+        if (c->rpos < c->rlen) {
+            if (!parse_body(c)) {
+                return -ECONNRESET;
+            }
+            continue;
+        }
+        if (!c->continue_sent) {
+            send_continue(c);
+        }
+        if (c->rbuf == NULL) {
+            c->rbuf = gs_loop_get_buffer(c->loop);
+            c->rcap = GS_READ_BUFFER;
+        }
+        n = recv(c->io.fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+        if (n > 0) {
+            c->rlen += (uint32_t) n;
+            continue;
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            return -ECONNRESET;
+        }
+        if (notify && !c->body_wait) {
+            c->body_wait = true;
+            pipeline_interest(c);
+            gs_timer_set(c->loop, &c->timer, GS_TIMER_BODY);
+        }
+        return -EAGAIN;
+    }
+}
+
+int
+gs_conn_wait_body(gs_request_t *req, int timeout_ms)
+{
+    gs_conn_t *c = req->conn;
+    struct pollfd pfd = {.fd = c->io.fd, .events = POLLIN};
+    int rc;
+
+    if (c->zombie) {
+        return -ECONNRESET;
+    }
+    rc = poll(&pfd, 1, timeout_ms);
+    return rc < 0 ? -errno : rc;
+}
+
+uint64_t
+gs_conn_body_remaining(const gs_request_t *req)
+{
+    const gs_conn_t *c = req->conn;
+
+    if (c->message_done || req->chunked || req->content_length <= c->body_read) {
+        return 0;
+    }
+    return req->content_length - c->body_read;
+}
+
+/* ---- requests in and out ------------------------------------------------- */
+
+static void
+fill_request(gs_conn_t *c, gs_request_t *req)
+{
+    req->conn = c;
+    req->local = &c->local;
+    req->remote = &c->remote;
+    req->start_ms = c->start_ms;
+    req->start_time = c->loop->now_sec;
+    c->req = req;
+    c->state = CONN_PIPELINE;
+    gs_timer_set(c->loop, &c->timer, GS_TIMER_PROCESSING);
+}
+
+/* Sends the core's own answer to a request; the pipeline logs it when it is out. */
+static void
+refuse(gs_conn_t *c, unsigned status)
+{
+    gs_request_t *req = c->req;
+
+    c->refused = true;
+    c->broken = true;
+    c->close_after = true;
+    c->linger = true; /* what the client sent after the bad part is unread */
+    gs_response_error(&req->rsp, c->pool, status, 0, 0);
+    if (gs_conn_send(req, true) == GS_SEND_DONE) {
+        final_sent(c);
+    }
+}
+
+static void
 conn_headers_complete(gs_conn_t *c)
 {
-    gs_server_t *s = c->loop->server;
     unsigned status;
+    gs_request_t *req = gs_request_from_head(c->pool, c->rbuf, c->spans, &c->parser,
+                                             opts_of(c)->max_body_bytes, &status);
 
-    c->req = build_request(c, &status);
-    c->state = CONN_PROCESSING;
-    gs_timer_set(c->loop, &c->timer, GS_TIMER_PROCESSING);
+    fill_request(c, req);
     if (status != 0) {
-        gs_response_error(&c->req->rsp, c->pool, status, 0, 0);
-        c->close_after = true;
-        c->broken = true;
-    } else {
-        s->handler.handle(s->handler.ctx, c->req);
+        refuse(c, status);
+        return;
     }
-    start_response(c);
-    return conn_send(c);
+    handler_of(c)->handle(handler_of(c)->ctx, req);
 }
 
-/*
- * The answer to a request the parser could not finish.  What was parsed is
- * kept for the log.  The connection closes after it.
- */
-static int
+/* The answer to a request whose head could not be completed; the connection closes after it. */
+static void
 conn_fail(gs_conn_t *c, unsigned status)
 {
     if (c->pool == NULL) {
         c->pool = gs_pool_create();
         c->start_ms = c->loop->now_ms;
     }
-    c->req = new_request(c);
-    if (c->parse != NULL && c->parse->url_done) {
-        c->req->method_name = llhttp_method_name(c->parser.method);
-        c->req->target = gs_pool_strndup(c->pool, c->rbuf + c->parse->url.off, c->parse->url.len);
-        split_target(c->req);
-    }
-    gs_response_error(&c->req->rsp, c->pool, status, 0, 0);
-    c->close_after = true;
-    c->broken = true;
-    c->linger = true; /* the rest of what it sent is unread */
-    start_response(c);
-    return conn_send(c);
+    fill_request(c, gs_request_partial(c->pool, c->rbuf, c->spans, &c->parser));
+    refuse(c, status);
 }
 
-/* A method token llhttp does not know is 501; bytes that are no token are 400. */
-static unsigned
-status_for_parse_error(gs_conn_t *c, llhttp_errno_t err)
+/* conn_fail() from outside conn_parse(): may free the connection (-1). */
+static int
+fail_now(gs_conn_t *c, unsigned status)
 {
-    if (c->error_status != 0) {
-        return c->error_status;
-    }
-    if (err == HPE_INVALID_METHOD) {
-        static const char tchar[] = "!#$%&'*+-.^_`|~";
-        uint32_t i = 0;
-
-        while (i < c->rlen && (c->rbuf[i] == '\r' || c->rbuf[i] == '\n')) {
-            i++;
-        }
-        for (uint32_t start = i; i < c->rlen; i++) {
-            char ch = c->rbuf[i];
-
-            if (ch == ' ' && i > start) {
-                return 501;
-            }
-            if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
-                  || (ch != '\0' && strchr(tchar, ch) != NULL)))
-            {
-                break;
-            }
-        }
-        return 400;
-    }
-    if (err == HPE_INVALID_VERSION) {
-        return 505;
-    }
-    return 400;
+    c->busy = true;
+    conn_fail(c, status);
+    c->busy = false;
+    return c->state == CONN_CLOSING ? conn_continue(c) : 0;
 }
 
 /*
- * A head over the limit: 414 when the request line alone is (the URL ends
- * past the limit, or has not ended yet), else 431.  The head starts at
- * offset 0: the buffer is compacted at every message end.
- */
-static unsigned
-head_too_large_status(const gs_conn_t *c)
-{
-    const struct parse *ps = c->parse;
-
-    if (ps == NULL || !ps->url_done || ps->url.off + ps->url.len > opts_of(c)->max_header_bytes) {
-        return 414;
-    }
-    return 431;
-}
-
-/* The end of a request message: back to idle, the buffer compacted for the next one. */
-static void
-message_complete(gs_conn_t *c)
-{
-    c->message_done = false;
-    c->linger = false;
-    if (c->rpos > 0) {
-        memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
-        c->rlen -= c->rpos;
-        c->rpos = 0;
-    }
-    c->state = CONN_IDLE;
-    gs_timer_set(c->loop, &c->timer, GS_TIMER_IDLE);
-}
-
-/*
- * Feeds buffered input to llhttp until it wants more, a response blocks, or
- * the connection ends.  In BODY state it runs even without input: a request
- * without a body completes only when llhttp is given the chance to say so.
+ * Feeds buffered input to llhttp until it wants more, the pipeline keeps a
+ * request, or the connection ends.  In BODY state it runs even without
+ * input: a request without a body completes only when llhttp is given the
+ * chance to say so.
  */
 static int
 conn_parse(gs_conn_t *c)
 {
+    c->busy = true;
     for (;;) {
-        const char *start;
         llhttp_errno_t err;
 
-        if (c->state != CONN_IDLE && c->state != CONN_HEADERS && c->state != CONN_BODY) {
+        if (c->state == CONN_CLOSING) {
+            c->busy = false;
+            return conn_continue(c);
+        }
+        if (c->state == CONN_PIPELINE || c->state == CONN_SENDING) {
+            /* The pipeline keeps the request: nothing to read until it is done. */
+            pipeline_interest(c);
             break;
         }
         if (c->rpos == c->rlen && c->state != CONN_BODY) {
             break;
         }
-        start = c->rbuf + c->rpos;
-        err = llhttp_execute(&c->parser, start, c->rlen - c->rpos);
-        c->rpos = err == HPE_OK ? c->rlen : (uint32_t) (llhttp_get_error_pos(&c->parser) - c->rbuf);
+        err = execute(c, c->rlen - c->rpos);
         if (c->state == CONN_HEADERS && c->rpos > opts_of(c)->max_header_bytes) {
-            return conn_fail(c, head_too_large_status(c));
+            c->headers_ready = false;
+            conn_fail(c, gs_head_too_large_status(c->spans, opts_of(c)->max_header_bytes));
+            continue;
         }
         if (err == HPE_OK) {
             break;
         }
-        if (err == HPE_PAUSED_UPGRADE) {
-            /* No protocol switch was offered, so HTTP/1.1 goes on. */
-            llhttp_resume_after_upgrade(&c->parser);
-        } else if (err == HPE_PAUSED) {
-            llhttp_resume(&c->parser);
-        } else if (c->state == CONN_BODY) {
-            /* Its response is sent: a bad or oversized body just ends the connection. */
-            gs_log_debug("request body: %s", llhttp_errno_name(err));
-            conn_close(c);
-            return -1;
-        } else {
-            return conn_fail(c, status_for_parse_error(c, err));
+        if (err != HPE_PAUSED) {
+            if (c->state == CONN_BODY) {
+                /* Its response is sent: a bad or oversized body just ends the connection. */
+                gs_log_debug("request body: %s", llhttp_errno_name(err));
+                c->state = CONN_CLOSING;
+                c->linger = true;
+            } else {
+                conn_fail(c, c->error_status ? c->error_status
+                                             : gs_head_error_status(err, c->rbuf, c->rlen));
+            }
+            continue;
         }
         if (c->headers_ready) {
             c->headers_ready = false;
-            if (conn_headers_complete(c) != 0) {
-                return -1;
-            }
+            conn_headers_complete(c);
         } else if (c->message_done) {
             message_complete(c);
         }
     }
+    c->busy = false;
+
     if (c->rpos == c->rlen && (c->state == CONN_IDLE || c->state == CONN_BODY)) {
         c->rpos = c->rlen = 0;
-        if (c->state == CONN_IDLE && c->rbuf != NULL) {
+        if (c->state == CONN_IDLE) {
             /* An idle connection holds no buffer: 10,000 of them cost little. */
-            if (c->rcap == GS_READ_BUFFER) {
-                gs_loop_put_buffer(c->loop, c->rbuf);
-            } else {
-                free(c->rbuf);
+            release_buffer(c);
+            if (c->loop->draining) {
+                conn_free(c);
+                return -1;
             }
-            c->rbuf = NULL;
-            c->rcap = 0;
-        }
-        if (c->state == CONN_IDLE && c->loop->draining) {
-            conn_close(c);
-            return -1;
         }
     }
     return 0;
 }
 
-/* Makes room for input; -1 (and the answer sent) when a request head is too big. */
+/* Makes room for input; -1 (and the answer on its way) when a request head is too big. */
 static int
 make_room(gs_conn_t *c)
 {
@@ -876,7 +903,7 @@ make_room(gs_conn_t *c)
         return 0;
     }
     /* The buffer holds one request head from offset 0: it is too long. */
-    conn_fail(c, head_too_large_status(c));
+    fail_now(c, gs_head_too_large_status(c->spans, max));
     return -1;
 }
 
@@ -897,8 +924,7 @@ conn_read(gs_conn_t *c)
         return 0;
     }
     /* End of input or an error: a request half received is abandoned. */
-    conn_close(c);
-    return -1;
+    return conn_close(c);
 }
 
 static void
@@ -916,22 +942,36 @@ conn_discard(gs_conn_t *c)
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         return;
     }
-    conn_close(c);
+    conn_free(c);
 }
 
 void
 gs_conn_event(gs_conn_t *c, uint32_t events)
 {
     switch (c->state) {
+    case CONN_PIPELINE:
     case CONN_SENDING:
-        if (conn_send(c) == 0 && c->state == CONN_BODY) {
-            conn_parse(c);
+        if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && !gs_writer_idle(&c->writer)) {
+            if (conn_writable(c) != 0) {
+                return;
+            }
+        }
+        if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && c->body_wait) {
+            c->body_wait = false;
+            pipeline_interest(c);
+            gs_timer_set(c->loop, &c->timer, GS_TIMER_PROCESSING);
+            handler_of(c)->body_ready(handler_of(c)->ctx, c->req);
+            break;
+        }
+        if (events & (EPOLLERR | EPOLLHUP)) {
+            /* Reported whatever the interest: the client is gone while the pipeline works. */
+            conn_close(c);
         }
         break;
     case CONN_LINGER:
         conn_discard(c);
         break;
-    case CONN_PROCESSING:
+    case CONN_CLOSING:
         break;
     default:
         if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
@@ -946,8 +986,18 @@ gs_conn_timeout(gs_conn_t *c)
 {
     switch (c->state) {
     case CONN_HEADERS:
-        gs_log_debug("request headers not received in time: 408");
-        conn_fail(c, 408);
+        gs_log_debug("request head not received in time: 408");
+        fail_now(c, 408);
+        break;
+    case CONN_PIPELINE:
+        if (c->body_wait) {
+            /* The body did not come: the pipeline hears of it as a failed read. */
+            c->body_wait = false;
+            make_zombie(c);
+            handler_of(c)->body_ready(handler_of(c)->ctx, c->req);
+            break;
+        }
+        conn_close(c);
         break;
     default:
         conn_close(c);
@@ -959,7 +1009,7 @@ void
 gs_conn_drain(gs_conn_t *c)
 {
     if (c->state == CONN_IDLE) {
-        conn_close(c);
+        conn_free(c);
     } else {
         c->close_after = true;
     }
@@ -969,32 +1019,6 @@ void
 gs_conn_abort(gs_conn_t *c)
 {
     conn_close(c);
-}
-
-static void
-conn_close(gs_conn_t *c)
-{
-    gs_loop_t *loop = c->loop;
-
-    gs_timer_unlink(&c->timer);
-    if (c->req != NULL) {
-        /* The response never completed: log it as aborted. */
-        if (c->req->rsp.win32_status == 0) {
-            c->req->rsp.win32_status = 1236; /* ERROR_CONNECTION_ABORTED */
-        }
-        response_sent(c);
-    }
-    gs_pool_destroy(c->pool);
-    close(c->io.fd);
-    if (c->rbuf != NULL) {
-        if (c->rcap == GS_READ_BUFFER) {
-            gs_loop_put_buffer(loop, c->rbuf);
-        } else {
-            free(c->rbuf);
-        }
-    }
-    loop->nconns--;
-    free(c);
 }
 
 void
@@ -1008,6 +1032,7 @@ gs_conn_accept(gs_loop_t *loop, const gs_listener_t *l, int fd, const gs_sockadd
     c->io.fd = fd;
     c->loop = loop;
     c->remote = *remote;
+    c->interest = EPOLLIN;
     if (!l->wildcard || getsockname(fd, &c->local.sa, &len) != 0) {
         c->local = l->local;
     }

@@ -28,7 +28,11 @@ gs_http_date_format(time_t t, char out[GS_HTTP_DATE_LEN + 1])
     struct tm tm;
     char *p = out;
 
-    gmtime_r(&t, &tm);
+    /* Four-digit years only: a file's mtime can be anything its owner set. */
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+        out[0] = '\0';
+        return 0;
+    }
     memcpy(p, days[tm.tm_wday], 3);
     p += 3;
     *p++ = ',';

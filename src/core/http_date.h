@@ -10,7 +10,10 @@
 
 #define GS_HTTP_DATE_LEN 29 /* "Sun, 06 Nov 1994 08:49:37 GMT" */
 
-/* Writes t as IMF-fixdate and a NUL into out; returns GS_HTTP_DATE_LEN. */
+/*
+ * Writes t as IMF-fixdate and a NUL into out; returns GS_HTTP_DATE_LEN, or 0
+ * (and an empty string) for a time outside the years 0 to 9999.
+ */
 size_t gs_http_date_format(time_t t, char out[GS_HTTP_DATE_LEN + 1]);
 
 /*

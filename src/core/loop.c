@@ -163,10 +163,12 @@ gs_loop_init(gs_loop_t *loop, gs_server_t *s, unsigned index)
 {
     const gs_options_t *o = &s->opts;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &loop->wake};
-    int rc;
+    int rc = 0;
 
     loop->server = s;
     loop->index = index;
+    pthread_mutex_init(&loop->posted_lock, NULL);
+    loop->posted_tail = &loop->posted;
     loop->wake.type = GS_IO_WAKE;
     loop->wake.fd = -1;
     loop->max_conns = (o->max_connections + s->nloops - 1) / s->nloops;
@@ -224,6 +226,14 @@ gs_loop_destroy(gs_loop_t *loop)
     while (loop->nfree_buffers > 0) {
         free(loop->free_buffers[--loop->nfree_buffers]);
     }
+    /* Work posted after the loop stopped has nothing left to act on: free it unrun. */
+    while (loop->posted != NULL) {
+        gs_posted_t *p = loop->posted;
+
+        loop->posted = p->next;
+        free(p);
+    }
+    pthread_mutex_destroy(&loop->posted_lock);
     if (loop->wake.fd >= 0) {
         close(loop->wake.fd);
     }
@@ -238,6 +248,41 @@ gs_loop_wake(gs_loop_t *loop)
     uint64_t one = 1;
 
     (void) !write(loop->wake.fd, &one, sizeof(one));
+}
+
+void
+gs_loop_post(gs_loop_t *loop, gs_loop_fn fn, void *arg)
+{
+    gs_posted_t *p = gs_xmalloc(sizeof(*p));
+
+    p->next = NULL;
+    p->fn = fn;
+    p->arg = arg;
+    pthread_mutex_lock(&loop->posted_lock);
+    *loop->posted_tail = p;
+    loop->posted_tail = &p->next;
+    pthread_mutex_unlock(&loop->posted_lock);
+    gs_loop_wake(loop);
+}
+
+/* Runs what other threads posted, in order; what the work posts runs next time. */
+static void
+run_posted(gs_loop_t *loop)
+{
+    gs_posted_t *list;
+
+    pthread_mutex_lock(&loop->posted_lock);
+    list = loop->posted;
+    loop->posted = NULL;
+    loop->posted_tail = &loop->posted;
+    pthread_mutex_unlock(&loop->posted_lock);
+    while (list != NULL) {
+        gs_posted_t *p = list;
+
+        list = p->next;
+        p->fn(p->arg);
+        free(p);
+    }
 }
 
 static void
@@ -389,9 +434,12 @@ gs_loop_turn(gs_loop_t *loop, int max_wait_ms)
         }
         }
     }
-    /* After the batch: draining closes connections that may have events in it. */
-    if (woken && atomic_load(&loop->server->stopping) && !loop->draining) {
-        start_draining(loop);
+    /* After the batch: work and draining may close connections that have events in it. */
+    if (woken) {
+        run_posted(loop);
+        if (atomic_load(&loop->server->stopping) && !loop->draining) {
+            start_draining(loop);
+        }
     }
     run_timers(loop);
     if (loop->draining) {

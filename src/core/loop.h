@@ -58,6 +58,15 @@ typedef struct gs_listener {
 
 #define GS_LOOP_FREE_BUFFERS 64
 
+typedef void (*gs_loop_fn)(void *arg);
+
+/* Work handed to a loop by another thread (gs_loop_post). */
+typedef struct gs_posted {
+    struct gs_posted *next;
+    gs_loop_fn fn;
+    void *arg;
+} gs_posted_t;
+
 struct gs_loop {
     gs_server_t *server;
     unsigned index;
@@ -82,6 +91,9 @@ struct gs_loop {
 
     char *free_buffers[GS_LOOP_FREE_BUFFERS]; /* read buffers kept for reuse */
     unsigned nfree_buffers;
+
+    pthread_mutex_t posted_lock; /* guards the posted list, which any thread may append to */
+    gs_posted_t *posted, **posted_tail;
 };
 
 /* Creates the epoll set, the eventfd and this loop's listening sockets. 0 or -errno. */
@@ -99,6 +111,12 @@ bool gs_loop_turn(gs_loop_t *loop, int max_wait_ms);
 void gs_loop_close_all(gs_loop_t *loop);
 /* From any thread: makes the loop look at the server's shared flags. */
 void gs_loop_wake(gs_loop_t *loop);
+/*
+ * From any thread, the loop's own included: runs fn(arg) on the loop's
+ * thread after the events it is handling now.  Never runs it right away, so
+ * a caller may hold its own state in any shape while it posts.
+ */
+void gs_loop_post(gs_loop_t *loop, gs_loop_fn fn, void *arg);
 
 void gs_timer_set(gs_loop_t *loop, gs_timer_t *t, gs_timer_kind_t kind);
 void gs_timer_unlink(gs_timer_t *t);

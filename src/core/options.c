@@ -31,6 +31,8 @@ static const char usage[] =
     "  --max-header-bytes N     request line and headers (default 16384)\n"
     "  --max-headers N          header fields per request (default 100)\n"
     "  --max-body-bytes N       request body (default 30000000)\n"
+    "  --module NAME=PATH       load a native module (a .so exporting RegisterModule),\n"
+    "                           repeatable; modules hear notifications in this order\n"
     "  --debug                  log debugging detail to standard error\n"
     "  --help, --version\n"
     "\n"
@@ -52,6 +54,7 @@ enum {
     OPT_MAX_HEADERS,
     OPT_MAX_BODY,
     OPT_DEBUG,
+    OPT_MODULE,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -71,6 +74,7 @@ static const struct option longopts[] = {
     {"max-headers", required_argument, NULL, OPT_MAX_HEADERS},
     {"max-body-bytes", required_argument, NULL, OPT_MAX_BODY},
     {"debug", no_argument, NULL, OPT_DEBUG},
+    {"module", required_argument, NULL, OPT_MODULE},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -286,6 +290,26 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
         case OPT_DEBUG:
             o->debug = true;
             break;
+        case OPT_MODULE: {
+            char *text = o->module_text[o->nmodules];
+            char *eq;
+            size_t n = strlen(arg);
+
+            if (o->nmodules == GS_MAX_CLI_MODULES) {
+                return bad(err, errlen, "too many --module options (at most %d)",
+                           GS_MAX_CLI_MODULES);
+            }
+            eq = strchr(arg, '=');
+            if (eq == NULL || eq == arg || eq[1] == '\0' || n >= sizeof(o->module_text[0])) {
+                return bad(err, errlen, "--module: '%s' is not NAME=PATH", arg);
+            }
+            memcpy(text, arg, n + 1);
+            text[eq - arg] = '\0';
+            o->modules[o->nmodules].name = text;
+            o->modules[o->nmodules].path = text + (eq - arg) + 1;
+            o->nmodules++;
+            break;
+        }
         case OPT_HELP:
             fputs(usage, out);
             return GS_OPTIONS_EXIT;

@@ -13,8 +13,15 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#define GS_MAX_LISTEN  16
-#define GS_MAX_THREADS 256
+#define GS_MAX_LISTEN      16
+#define GS_MAX_THREADS     256
+#define GS_MAX_CLI_MODULES 64
+
+/* --module NAME=PATH: a native module to load. */
+typedef struct gs_module_spec {
+    const char *name;
+    const char *path;
+} gs_module_spec_t;
 
 typedef struct gs_listen_addr {
     gs_sockaddr_t addr;
@@ -39,6 +46,10 @@ typedef struct gs_options {
     unsigned max_headers;
     uint64_t max_body_bytes;
     bool debug;
+
+    gs_module_spec_t modules[GS_MAX_CLI_MODULES];
+    unsigned nmodules;
+    char module_text[GS_MAX_CLI_MODULES][512]; /* where NAME and PATH live */
 } gs_options_t;
 
 typedef enum {

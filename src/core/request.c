@@ -1,5 +1,7 @@
 #include "request.h"
 
+#include <llhttp.h>
+
 #include <string.h>
 #include <strings.h>
 
@@ -42,4 +44,22 @@ gs_request_add_header(gs_request_t *req, const char *name, size_t name_len, cons
         req->known[h->id] = (int16_t) req->nheaders;
     }
     req->nheaders++;
+}
+
+#define METHOD_ENTRY(num, name, string) {num, #string},
+
+static const struct {
+    int id;
+    const char *name;
+} methods[] = {HTTP_METHOD_MAP(METHOD_ENTRY)};
+
+int
+gs_http_method_id(const char *name)
+{
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (strcmp(methods[i].name, name) == 0) {
+            return methods[i].id;
+        }
+    }
+    return -1;
 }

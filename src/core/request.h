@@ -21,6 +21,7 @@
 typedef struct gs_request {
     gs_pool_t *pool;
     struct gs_conn *conn;
+    void *pipeline; /* the pipeline's context for this request */
     gs_response_t rsp;
 
     int method;              /* llhttp_method_t */
@@ -30,6 +31,8 @@ typedef struct gs_request {
     size_t path_len;
     const char *query; /* after '?', without it; NULL when there is none */
     size_t query_len;
+    const char *url; /* the path decoded and normalised (url_path.h); "*" for OPTIONS * */
+    size_t url_len;
     unsigned http_major, http_minor;
 
     gs_header_t *headers; /* in arrival order */
@@ -59,6 +62,9 @@ gs_request_known(const gs_request_t *req, int id)
 
 /* The value of the first header with this name (any case), or NULL. */
 const gs_header_t *gs_request_header(const gs_request_t *req, const char *name, size_t len);
+
+/* The parser's number for a method name ("HEAD" -> HTTP_HEAD), or -1. */
+int gs_http_method_id(const char *name);
 
 /* Appends a header (strings are copied into the pool) and indexes it. */
 void gs_request_add_header(gs_request_t *req, const char *name, size_t name_len, const char *value,

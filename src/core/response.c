@@ -148,6 +148,17 @@ gs_response_set_header(gs_response_t *rsp, gs_pool_t *pool, const char *name, si
     h->name_len = name_len;
     h->value = gs_pool_strndup(pool, value, value_len);
     h->value_len = value_len;
+    /* Last line of defence against header injection: CR, LF and NUL never reach the wire. */
+    for (size_t i = 0; i < value_len; i++) {
+        if (h->value[i] == '\r' || h->value[i] == '\n' || h->value[i] == '\0') {
+            ((char *) h->value)[i] = ' ';
+        }
+    }
+    for (size_t i = 0; i < name_len; i++) {
+        if (h->name[i] == '\r' || h->name[i] == '\n' || h->name[i] == '\0' || h->name[i] == ':') {
+            ((char *) h->name)[i] = '-';
+        }
+    }
     h->id = gs_response_header_id(name, name_len);
 }
 

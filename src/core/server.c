@@ -1,7 +1,7 @@
 /*
- * Start-up order: open the site root, load media types, raise the file
- * limit, bind every listener of every loop (so that a bad address fails
- * before any thread runs), then start one thread per loop.
+ * Start-up order: raise the file limit, bind every listener of every loop
+ * (so that a bad address fails before any thread runs), then start one
+ * thread per loop.
  */
 #include "server.h"
 #include "log.h"
@@ -36,14 +36,6 @@ gs_server_init(gs_server_t *s, const gs_options_t *o, const gs_handler_t *handle
     memset(s, 0, sizeof(*s));
     s->opts = *o;
     s->handler = *handler;
-    s->site.root_fd = open(o->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (s->site.root_fd < 0) {
-        rc = -errno;
-        gs_log_error("cannot open site root '%s': %s", o->root, strerror(errno));
-        return rc;
-    }
-    s->site.root_path = realpath(o->root, NULL);
-    s->site.mime = gs_mime_load(o->mime_types);
     raise_file_limit();
 
     s->nloops = o->threads;
@@ -69,7 +61,12 @@ gs_server_init(gs_server_t *s, const gs_options_t *o, const gs_handler_t *handle
 static void *
 loop_thread(void *arg)
 {
-    gs_loop_run(arg);
+    gs_loop_t *loop = arg;
+
+    gs_loop_run(loop);
+    if (loop->server->handler.thread_exit != NULL) {
+        loop->server->handler.thread_exit(loop->server->handler.ctx);
+    }
     return NULL;
 }
 
@@ -116,10 +113,5 @@ gs_server_destroy(gs_server_t *s)
             gs_loop_destroy(&s->loops[i]);
         }
         free(s->loops);
-    }
-    gs_mime_free(s->site.mime);
-    free(s->site.root_path);
-    if (s->site.root_fd >= 0) {
-        close(s->site.root_fd);
     }
 }

@@ -7,33 +7,24 @@
 #define GS_CORE_SERVER_H
 
 #include "loop.h"
-#include "mime_types.h"
 #include "options.h"
 #include "request.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
 
-typedef struct gs_site {
-    int root_fd; /* O_PATH directory: every open is relative to it */
-    char *root_path;
-    gs_mime_t *mime;
-} gs_site_t;
-
-/*
- * How requests leave the core.  `handle` runs on the request's loop when its
- * headers are complete and fills req->rsp; `done` runs once the response has
- * been sent or the connection failed (for the log).
- */
+/* How requests leave the core: see conn.h for when each runs. */
 typedef struct gs_handler {
     void (*handle)(void *ctx, gs_request_t *req);
-    void (*done)(void *ctx, gs_request_t *req);
+    void (*sent)(void *ctx, gs_request_t *req);
+    void (*body_ready)(void *ctx, gs_request_t *req);
+    void (*refused)(void *ctx, gs_request_t *req);
+    void (*thread_exit)(void *ctx); /* a loop thread is about to end */
     void *ctx;
 } gs_handler_t;
 
 struct gs_server {
     gs_options_t opts;
-    gs_site_t site;
     gs_handler_t handler;
     gs_loop_t *loops;
     unsigned nloops;
@@ -41,7 +32,7 @@ struct gs_server {
     atomic_bool stopping;
 };
 
-/* Opens the root, loads MIME types, binds every listener of every loop. 0 or -errno (logged). */
+/* Binds every listener of every loop. 0 or -errno (logged). */
 int gs_server_init(gs_server_t *s, const gs_options_t *o, const gs_handler_t *handler);
 /* Starts one thread per loop. 0 or -errno. */
 int gs_server_start(gs_server_t *s);

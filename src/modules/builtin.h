@@ -1,26 +1,25 @@
 /*
- * guise's built-in request handling: the static file handler (with default
- * documents and the directory redirect) and the W3C access log.
+ * guise's built-in modules.  Each is an ordinary native module: it
+ * registers through IHttpModuleRegistrationInfo and works through the public
+ * interfaces only (it may use guise's pure helper functions for HTTP
+ * syntax, as a loadable module could link its own).  They differ from a
+ * loadable module in one way: they are linked in, so their registration
+ * functions have names of their own instead of RegisterModule.
  */
 #ifndef GS_MODULES_BUILTIN_H
 #define GS_MODULES_BUILTIN_H
 
-#include "../core/request.h"
-#include "../core/server.h"
+#include <guise/httpserv.h>
 
-#include <stdint.h>
-#include <time.h>
+HRESULT gs_register_default_document(DWORD dwServerVersion,
+                                     IHttpModuleRegistrationInfo *pModuleInfo,
+                                     IHttpServer *pGlobalInfo);
+HRESULT gs_register_static_file(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
+                                IHttpServer *pGlobalInfo);
+HRESULT gs_register_http_logging(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
+                                 IHttpServer *pGlobalInfo);
 
-/* Answers GET and HEAD from the site's files; fills req->rsp. */
-void gs_static_file_handle(const gs_site_t *site, gs_request_t *req);
-
-/* The access log: path "-" is standard output.  0 or -errno. */
-int gs_w3c_log_open(const char *path);
-/* Appends one line for a finished request; thread-safe, buffered per thread. */
-void gs_w3c_log_request(const gs_request_t *req);
-/* Reopens the file by its path (SIGUSR1, after log rotation). */
-void gs_w3c_log_reopen(void);
-/* Flushes every buffer and closes the file. */
-void gs_w3c_log_close(void);
+/* The notification type of the custom notification that asks log writers to reopen. */
+#define GUISE_REOPEN_LOGS L"guise.ReopenLogs"
 
 #endif

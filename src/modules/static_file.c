@@ -1,84 +1,46 @@
 /*
- * The static file handler: GET and HEAD of regular files below the site
- * root, default documents for directories, the trailing-slash redirect,
- * validators (ETag, Last-Modified), conditional requests and one byte range.
+ * StaticFileModule: the handler of last resort (RQ_EXECUTE_REQUEST_HANDLER,
+ * priority LOW).  GET and HEAD of regular files below the site root, with
+ * validators (ETag, Last-Modified), conditional requests and one byte
+ * range; the body leaves with sendfile from the descriptor the module hands
+ * over in a file chunk, which stays open until Dispose.
  *
- * Every open is openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) relative
- * to the root (or to a directory opened that way), after the URL path was
- * normalised: neither "..", nor a symlink, nor a /proc magic link can lead
- * outside the root.  O_NONBLOCK keeps a FIFO from blocking the loop.
+ * Public API only; the HTTP syntax helpers are guise's pure functions.
  */
 #include "builtin.h"
-#include "../core/http_date.h"
-#include "../core/http_etag.h"
-#include "../core/http_range.h"
-#include "../core/url_path.h"
+#include "files.h"
+#include "core/http_date.h"
+#include "core/http_etag.h"
+#include "core/http_range.h"
+#include "core/mime_types.h"
+#include "core/util.h"
+#include "core/wide.h"
 
-#include <llhttp.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-/* Win32 codes for the log's sc-win32-status, as IIS reports them. */
-#define WIN32_FILE_NOT_FOUND 2
-#define WIN32_PATH_NOT_FOUND 3
-#define WIN32_ACCESS_DENIED  5
+static gs_mime_t *mime; /* loaded at registration, read-only after */
 
-static const char *const default_documents[] = {"index.html", "default.htm"};
-
-static int
-open_beneath(int dirfd, const char *rel)
-{
-    struct open_how how = {
-        .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-    };
-    int fd = (int) syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-
-    return fd < 0 ? -errno : fd;
-}
+struct static_file {
+    CHttpModule CHttpModule_iface;
+    int fd; /* the file being sent, closed by Dispose */
+};
 
 static void
-set_header(gs_request_t *req, const char *name, const char *value, size_t len)
+set_header(IHttpResponse *rsp, PCSTR name, PCSTR value, size_t len)
 {
-    gs_response_set_header(&req->rsp, req->pool, name, strlen(name), value, len, true);
-}
-
-static void
-answer_open_error(gs_request_t *req, int err)
-{
-    switch (err) {
-    case -ENOENT:
-    case -ELOOP:
-    case -EXDEV: /* the path tried to leave the root: as if absent */
-    case -ENAMETOOLONG:
-        gs_response_error(&req->rsp, req->pool, 404, 0, WIN32_FILE_NOT_FOUND);
-        break;
-    case -ENOTDIR:
-        gs_response_error(&req->rsp, req->pool, 404, 0, WIN32_PATH_NOT_FOUND);
-        break;
-    case -EACCES:
-    case -EPERM:
-        gs_response_error(&req->rsp, req->pool, 403, 0, WIN32_ACCESS_DENIED);
-        break;
-    default:
-        gs_response_error(&req->rsp, req->pool, 500, 0, (uint32_t) -err);
-        break;
-    }
+    IHttpResponse_SetHeader(rsp, name, value, (USHORT) len, TRUE);
 }
 
 static bool
-header_date(const gs_request_t *req, int id, time_t *out)
+header_date(IHttpRequest *req, HTTP_HEADER_ID id, time_t *out)
 {
-    const gs_header_t *h = gs_request_known(req, id);
+    USHORT n = 0;
+    PCSTR v = IHttpRequest_GetHeaderById(req, id, &n);
 
-    return h != NULL && gs_http_date_parse(h->value, h->value_len, out) == 0;
+    return v != NULL && gs_http_date_parse(v, n, out) == 0;
 }
 
 /*
@@ -86,24 +48,24 @@ header_date(const gs_request_t *req, int id, time_t *out)
  * If-None-Match, If-Modified-Since.  Returns 0 to go on, else the status.
  */
 static unsigned
-evaluate_preconditions(const gs_request_t *req, const struct stat *st, const char *etag,
-                       size_t etag_len)
+preconditions(IHttpRequest *req, const struct stat *st, const char *etag, size_t etag_len)
 {
-    const gs_header_t *h;
+    USHORT n = 0;
+    PCSTR v;
     time_t t;
 
-    if ((h = gs_request_known(req, GS_HREQ_IF_MATCH)) != NULL) {
-        if (!gs_etag_match(h->value, h->value_len, etag, etag_len, true)) {
+    if ((v = IHttpRequest_GetHeaderById(req, HttpHeaderIfMatch, &n)) != NULL) {
+        if (!gs_etag_match(v, n, etag, etag_len, true)) {
             return 412;
         }
-    } else if (header_date(req, GS_HREQ_IF_UNMODIFIED_SINCE, &t) && st->st_mtim.tv_sec > t) {
+    } else if (header_date(req, HttpHeaderIfUnmodifiedSince, &t) && st->st_mtim.tv_sec > t) {
         return 412;
     }
-    if ((h = gs_request_known(req, GS_HREQ_IF_NONE_MATCH)) != NULL) {
-        if (gs_etag_match(h->value, h->value_len, etag, etag_len, false)) {
+    if ((v = IHttpRequest_GetHeaderById(req, HttpHeaderIfNoneMatch, &n)) != NULL) {
+        if (gs_etag_match(v, n, etag, etag_len, false)) {
             return 304;
         }
-    } else if (header_date(req, GS_HREQ_IF_MODIFIED_SINCE, &t) && st->st_mtim.tv_sec <= t) {
+    } else if (header_date(req, HttpHeaderIfModifiedSince, &t) && st->st_mtim.tv_sec <= t) {
         return 304;
     }
     return 0;
@@ -111,147 +73,211 @@ evaluate_preconditions(const gs_request_t *req, const struct stat *st, const cha
 
 /* If-Range: a range applies only to the representation the client has. */
 static bool
-if_range_holds(const gs_request_t *req, const struct stat *st, const char *etag, size_t etag_len)
+if_range_holds(IHttpRequest *req, const struct stat *st, const char *etag, size_t etag_len)
 {
-    const gs_header_t *h = gs_request_known(req, GS_HREQ_IF_RANGE);
+    USHORT n = 0;
+    PCSTR v = IHttpRequest_GetHeaderById(req, HttpHeaderIfRange, &n);
     time_t t;
 
-    if (h == NULL) {
+    if (v == NULL) {
         return true;
     }
-    if (h->value_len > 0 && (h->value[0] == '"' || h->value[0] == 'W')) {
-        return gs_etag_match(h->value, h->value_len, etag, etag_len, true);
+    if (n > 0 && (v[0] == '"' || v[0] == 'W')) {
+        return gs_etag_match(v, n, etag, etag_len, true);
     }
-    return gs_http_date_parse(h->value, h->value_len, &t) == 0 && t == st->st_mtim.tv_sec;
+    return gs_http_date_parse(v, n, &t) == 0 && t == st->st_mtim.tv_sec;
 }
 
-/* Takes fd, which the request pool already owns. */
 static void
-serve_file(const gs_site_t *site, gs_request_t *req, int fd, const struct stat *st,
-           const char *name)
+send_file(IHttpResponse *rsp, int fd, uint64_t offset, uint64_t len)
 {
-    gs_response_t *rsp = &req->rsp;
+    HTTP_DATA_CHUNK chunk;
+
+    chunk.DataChunkType = HttpDataChunkFromFileHandle;
+    chunk.FromFileHandle.FileHandle = GuiseHandleFromFd(fd);
+    chunk.FromFileHandle.ByteRange.StartingOffset.QuadPart = offset;
+    chunk.FromFileHandle.ByteRange.Length.QuadPart = len;
+    IHttpResponse_WriteEntityChunks(rsp, &chunk, 1, FALSE, FALSE, NULL, NULL);
+}
+
+static void
+serve(IHttpContext *ctx, const struct stat *st, int fd, bool get)
+{
+    IHttpRequest *req = IHttpContext_GetRequest(ctx);
+    IHttpResponse *rsp = IHttpContext_GetResponse(ctx);
     char etag[GS_ETAG_MAX], modified[GS_HTTP_DATE_LEN + 1];
     size_t etag_len = gs_etag_format(&st->st_mtim, (uint64_t) st->st_size, etag);
     uint64_t size = (uint64_t) st->st_size;
-    const char *type = gs_mime_lookup(site->mime, name, strlen(name));
+    DWORD n = 0;
+    PCWSTR path = IHttpContext_GetScriptName(ctx, &n);
+    char ext[40] = "", cr[96];
+    const char *type;
+    PCSTR range;
+    USHORT range_len = 0;
     unsigned status;
 
-    gs_http_date_format(st->st_mtim.tv_sec, modified);
-    status = evaluate_preconditions(req, st, etag, etag_len);
+    /* The media type from the URL's extension (ASCII; anything else is not a known type). */
+    for (DWORD i = n; i > 0 && path[i - 1] != L'/'; i--) {
+        if (path[i - 1] == L'.') {
+            size_t k = 0;
+
+            for (DWORD j = i - 1; j < n && k + 1 < sizeof(ext) && path[j] < 128; j++) {
+                ext[k++] = (char) path[j];
+            }
+            ext[k] = '\0';
+            break;
+        }
+    }
+    type = gs_mime_lookup(mime, ext, strlen(ext));
+
+    status = preconditions(req, st, etag, etag_len);
     if (status == 412) {
-        gs_response_error(rsp, req->pool, 412, 0, 0);
+        gs_files_error(ctx, 412, 0, 0);
         return;
     }
-    set_header(req, "Last-Modified", modified, GS_HTTP_DATE_LEN);
-    set_header(req, "ETag", etag, etag_len);
+    if (gs_http_date_format(st->st_mtim.tv_sec, modified) > 0) {
+        set_header(rsp, "Last-Modified", modified, GS_HTTP_DATE_LEN);
+    }
+    set_header(rsp, "ETag", etag, etag_len);
     if (status == 304) {
-        gs_response_set_status(rsp, 304, 0, NULL);
+        IHttpResponse_SetStatus(rsp, 304, "Not Modified", 0, S_OK, NULL);
         return;
     }
-    set_header(req, "Content-Type", type, strlen(type));
-    set_header(req, "Accept-Ranges", "bytes", 5);
-    rsp->no_body = req->method == HTTP_HEAD;
+    set_header(rsp, "Content-Type", type, strlen(type));
+    set_header(rsp, "Accept-Ranges", "bytes", 5);
 
-    if (req->method == HTTP_GET && gs_request_known(req, GS_HREQ_RANGE) != NULL
-        && if_range_holds(req, st, etag, etag_len))
-    {
-        const gs_header_t *h = gs_request_known(req, GS_HREQ_RANGE);
+    range = IHttpRequest_GetHeaderById(req, HttpHeaderRange, &range_len);
+    if (get && range != NULL && if_range_holds(req, st, etag, etag_len)) {
         gs_range_t r;
-        char cr[64];
-        int n;
+        int len;
 
-        switch (gs_range_parse(h->value, h->value_len, size, &r)) {
+        switch (gs_range_parse(range, range_len, size, &r)) {
         case GS_RANGE_OK:
-            n = snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long) r.first,
-                         (unsigned long long) r.last, (unsigned long long) size);
-            gs_response_set_status(rsp, 206, 0, NULL);
-            set_header(req, "Content-Range", cr, (size_t) n);
-            gs_response_add_file(rsp, req->pool, fd, r.first, r.last - r.first + 1);
+            len = snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long) r.first,
+                           (unsigned long long) r.last, (unsigned long long) size);
+            IHttpResponse_SetStatus(rsp, 206, "Partial Content", 0, S_OK, NULL);
+            set_header(rsp, "Content-Range", cr, (size_t) len);
+            send_file(rsp, fd, r.first, r.last - r.first + 1);
             return;
         case GS_RANGE_UNSATISFIABLE:
-            n = snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long) size);
-            gs_response_set_status(rsp, 416, 0, NULL);
-            set_header(req, "Content-Range", cr, (size_t) n);
+            len = snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long) size);
+            IHttpResponse_SetStatus(rsp, 416, "Range Not Satisfiable", 0, S_OK, NULL);
+            IHttpResponse_DeleteHeader(rsp, "Content-Type"); /* the body is empty */
+            set_header(rsp, "Content-Range", cr, (size_t) len);
             return;
         case GS_RANGE_IGNORE:
             break;
         }
     }
-    gs_response_set_status(rsp, 200, 0, NULL);
-    gs_response_add_file(rsp, req->pool, fd, 0, size);
+    IHttpResponse_SetStatus(rsp, 200, "OK", 0, S_OK, NULL);
+    /* HEAD too: the length of what GET would send; the server drops the body. */
+    send_file(rsp, fd, 0, size);
 }
 
-static void
-serve_directory(const gs_site_t *site, gs_request_t *req, int dirfd, const char *path, size_t len)
+static REQUEST_NOTIFICATION_STATUS
+static_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEventProvider *provider)
 {
-    if (path[len - 1] != '/') {
-        /* Relative references in the page resolve against the directory. */
-        size_t loc_len = req->path_len + 1 + (req->query ? req->query_len + 1 : 0);
-        char *loc = gs_pool_alloc(req->pool, loc_len + 1);
-
-        memcpy(loc, req->path, req->path_len);
-        loc[req->path_len] = '/';
-        if (req->query != NULL) {
-            loc[req->path_len + 1] = '?';
-            memcpy(loc + req->path_len + 2, req->query, req->query_len);
-        }
-        loc[loc_len] = '\0';
-        gs_response_error(&req->rsp, req->pool, 301, 0, 0);
-        set_header(req, "Location", loc, loc_len);
-        return;
-    }
-    for (size_t i = 0; i < sizeof(default_documents) / sizeof(default_documents[0]); i++) {
-        struct stat st;
-        int fd = open_beneath(dirfd, default_documents[i]);
-
-        if (fd < 0) {
-            continue;
-        }
-        gs_pool_cleanup_fd(req->pool, fd);
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-            serve_file(site, req, fd, &st, default_documents[i]);
-            return;
-        }
-    }
-    /* IIS: 403.14, directory listing denied. */
-    gs_response_error(&req->rsp, req->pool, 403, 14, 0);
-}
-
-void
-gs_static_file_handle(const gs_site_t *site, gs_request_t *req)
-{
+    struct static_file *m = gs_container_of(This, struct static_file, CHttpModule_iface);
+    IHttpResponse *rsp = IHttpContext_GetResponse(ctx);
+    PCSTR method = IHttpRequest_GetHttpMethod(IHttpContext_GetRequest(ctx));
+    bool get = strcmp(method, "GET") == 0;
     struct stat st;
-    char *path;
-    ssize_t len;
     int fd;
 
-    if (req->method != HTTP_GET && req->method != HTTP_HEAD) {
-        gs_response_error(&req->rsp, req->pool, 405, 0, 0);
-        set_header(req, "Allow", "GET, HEAD", 9);
-        return;
+    (void) provider;
+    if (!get && strcmp(method, "HEAD") != 0) {
+        gs_files_error(ctx, 405, 0, 0);
+        set_header(rsp, "Allow", "GET, HEAD", 9);
+        return RQ_NOTIFICATION_FINISH_REQUEST;
     }
-    path = gs_pool_alloc(req->pool, req->path_len + 1);
-    len = gs_url_path_normalize(req->path, req->path_len, path);
-    if (len < 0) {
-        gs_response_error(&req->rsp, req->pool, 400, 0, 0);
-        return;
-    }
-    fd = open_beneath(site->root_fd, len == 1 ? "." : path + 1);
+    fd = gs_files_open(ctx, NULL, &st);
     if (fd < 0) {
-        answer_open_error(req, fd);
-        return;
+        USHORT status, sub;
+        DWORD win32;
+
+        gs_files_error_for_errno(fd, &status, &sub, &win32);
+        gs_files_error(ctx, status, sub, win32);
+        return RQ_NOTIFICATION_FINISH_REQUEST;
     }
-    gs_pool_cleanup_fd(req->pool, fd);
-    if (fstat(fd, &st) != 0) {
-        answer_open_error(req, -errno);
-        return;
-    }
+    m->fd = fd;
     if (S_ISDIR(st.st_mode)) {
-        serve_directory(site, req, fd, path, (size_t) len);
-    } else if (S_ISREG(st.st_mode)) {
-        serve_file(site, req, fd, &st, path);
+        /* A directory nobody else answered: IIS's 403.14, listing denied. */
+        gs_files_error(ctx, 403, 14, 0);
+    } else if (!S_ISREG(st.st_mode)) {
+        gs_files_error(ctx, 404, 0, ERROR_FILE_NOT_FOUND);
     } else {
-        gs_response_error(&req->rsp, req->pool, 404, 0, WIN32_FILE_NOT_FOUND);
+        serve(ctx, &st, fd, get);
     }
+    return RQ_NOTIFICATION_FINISH_REQUEST;
+}
+
+static VOID
+static_Dispose(CHttpModule *This)
+{
+    struct static_file *m = gs_container_of(This, struct static_file, CHttpModule_iface);
+
+    if (m->fd >= 0) {
+        close(m->fd);
+    }
+    /* The instance itself is request memory. */
+}
+
+static const CHttpModuleVtbl static_vtbl = {
+    .OnExecuteRequestHandler = static_OnExecuteRequestHandler,
+    .Dispose = static_Dispose,
+};
+
+static HRESULT
+factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleAllocator *alloc)
+{
+    struct static_file *m = IModuleAllocator_AllocateMemory(alloc, sizeof(*m));
+
+    (void) This;
+    if (m == NULL) {
+        return HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY);
+    }
+    m->CHttpModule_iface.lpVtbl = &static_vtbl;
+    m->fd = -1;
+    *ppModule = &m->CHttpModule_iface;
+    return S_OK;
+}
+
+static VOID
+factory_Terminate(IHttpModuleFactory *This)
+{
+    (void) This;
+    gs_mime_free(mime);
+    mime = NULL;
+    gs_files_close_roots();
+}
+
+static const IHttpModuleFactoryVtbl factory_vtbl = {
+    .GetHttpModule = factory_GetHttpModule,
+    .Terminate = factory_Terminate,
+};
+
+static IHttpModuleFactory factory = {&factory_vtbl};
+
+HRESULT
+gs_register_static_file(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
+                        IHttpServer *pGlobalInfo)
+{
+    IGuiseServer *guise = NULL;
+    HRESULT hr;
+
+    (void) dwServerVersion;
+    hr = HttpGetExtendedInterface(pGlobalInfo, &IID_IHttpServer, pGlobalInfo, &IID_IGuiseServer,
+                                  (PVOID *) &guise);
+    if (FAILED(hr)) {
+        return hr;
+    }
+    mime = gs_mime_load(IGuiseServer_GetSetting(guise, "mime-types"));
+    hr = IHttpModuleRegistrationInfo_SetRequestNotifications(pModuleInfo, &factory,
+                                                             RQ_EXECUTE_REQUEST_HANDLER, 0);
+    if (FAILED(hr)) {
+        return hr;
+    }
+    /* The handler of last resort: any other handler answers first. */
+    return IHttpModuleRegistrationInfo_SetPriorityForRequestNotification(
+        pModuleInfo, RQ_EXECUTE_REQUEST_HANDLER, PRIORITY_ALIAS_LOW);
 }

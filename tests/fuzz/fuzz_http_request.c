@@ -1,14 +1,15 @@
 /*
- * Whole requests through the real connection code: a loop without threads,
- * a connection on a socketpair, the fuzz input written as what the client
- * sends (then end of input), the loop turned until the connection closes,
- * responses drained.  Parser, limits, request building, the static file
- * handler and response writing all run; ASan and UBSan watch.
+ * Whole requests through the real connection code and the real pipeline: a
+ * loop without threads, a connection on a socketpair, the fuzz input written
+ * as what the client sends (then end of input), the loop turned until the
+ * connection closes, responses drained.  Parser, limits, request building,
+ * the dispatcher, the built-in modules and response writing all run; ASan
+ * and UBSan watch.
  */
 #include "core/conn.h"
 #include "core/log.h"
 #include "core/server.h"
-#include "modules/builtin.h"
+#include "pipeline/pipeline.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,20 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static gs_server_t server;
 static gs_listener_t listener;
-
-static void
-handle(void *ctx, gs_request_t *req)
-{
-    (void) ctx;
-    gs_static_file_handle(&server.site, req);
-}
-
-static void
-done(void *ctx, gs_request_t *req)
-{
-    (void) ctx;
-    (void) req;
-}
 
 static void
 write_file(const char *dir, const char *name, const char *content)
@@ -60,7 +47,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static char root[] = "/tmp/guise-fuzz-XXXXXX";
     gs_options_t o;
-    gs_handler_t h = {handle, done, NULL};
+    gs_handler_t h;
     char err[256], path[600];
     char *args[] = {"guise",       "--root",    root, "--listen",
                     "127.0.0.1:0", "--threads", "1",  "--max-header-bytes",
@@ -89,6 +76,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     /* No listeners: connections are handed to the loop directly. */
     o.nlisten = 0;
+    if (gs_pipeline_init(&o) != 0) {
+        abort();
+    }
+    h = gs_pipeline_handler();
     if (gs_server_init(&server, &o, &h) != 0) {
         abort();
     }

@@ -1,0 +1,27 @@
+/*
+ * UTF-8 <-> wide strings (wchar_t, UTF-32 on Linux), for the module API's
+ * PCWSTR parameters.  Conversions happen once, at the API boundary, and do
+ * not depend on the locale.  Invalid input never crashes: a bad UTF-8
+ * sequence or code point becomes U+FFFD.
+ */
+#ifndef GS_CORE_WIDE_H
+#define GS_CORE_WIDE_H
+
+#include "pool.h"
+
+#include <stddef.h>
+#include <wchar.h>
+
+/* Converts s[0..len) into pool memory; *out_len (if not NULL) gets the length in wchar_t. */
+wchar_t *gs_wide_from_utf8(gs_pool_t *pool, const char *s, size_t len, size_t *out_len);
+/* Converts a NUL-terminated wide string (at most max characters) into pool memory. */
+char *gs_utf8_from_wide(gs_pool_t *pool, const wchar_t *ws, size_t max, size_t *out_len);
+
+/* The same into malloc() memory, for objects that outlive a request (module names). */
+wchar_t *gs_wide_dup(const char *s);
+char *gs_utf8_dup(const wchar_t *ws);
+
+/* Compares a wide string with an ASCII literal, without case. */
+int gs_wide_ascii_casecmp(const wchar_t *ws, const char *ascii);
+
+#endif

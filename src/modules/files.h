@@ -1,0 +1,42 @@
+/*
+ * What the built-in file modules share: opening a request's mapped path
+ * below its virtual directory (openat2 RESOLVE_BENEATH, so no "..", symlink
+ * or /proc magic link leads outside it), and writing an error answer.
+ * Public API only.
+ */
+#ifndef GS_MODULES_FILES_H
+#define GS_MODULES_FILES_H
+
+#include <guise/httpserv.h>
+
+#include <sys/stat.h>
+
+/*
+ * Opens the request's physical path (then `leaf` inside it, when not NULL)
+ * read-only and non-blocking, below the virtual directory's root; fills
+ * *st.  Returns the descriptor (the caller closes it) or -errno:
+ * -EXDEV when the mapped path is not below the root at all.
+ */
+int gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st);
+
+/* Opens `name` inside the directory dirfd, beneath it.  Descriptor or -errno. */
+int gs_files_open_in(int dirfd, const char *name, struct stat *st);
+
+/* The status, sub-status and Win32 code (for the log) of a failed open. */
+void gs_files_error_for_errno(int err, USHORT *status, USHORT *substatus, DWORD *win32);
+
+/* Replaces the response with an error page: status, sub-status, Win32 code, a short HTML body. */
+void gs_files_error(IHttpContext *ctx, USHORT status, USHORT substatus, DWORD win32);
+
+/*
+ * The request's URL (decoded and normalised: one leading '/', no dot
+ * segments) percent-encoded again, with `suffix` appended (encoded too), in
+ * request memory.  Safe to put in a Location header or to give to SetUrl:
+ * it cannot start with "//" or "/\".
+ */
+char *gs_files_encoded_url(IHttpContext *ctx, const char *suffix, DWORD *len);
+
+/* Closes the cached root directories (at Terminate). */
+void gs_files_close_roots(void);
+
+#endif
