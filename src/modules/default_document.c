@@ -1,11 +1,12 @@
 /*
  * DefaultDocumentModule: a request for a directory gets the courtesy
  * redirect to its trailing slash (301), then the first default document
- * found in it, by rewriting the URL (SetUrl) for the static file handler
- * that runs after it.  RQ_EXECUTE_REQUEST_HANDLER, priority LOW, registered
- * before StaticFileModule.  Public API only.
+ * found in it.  It runs after StaticFileModule (priority LAST), which
+ * answers files at once and leaves directories with a provisional 403.14:
+ * requests for files never pay for a directory check.  Public API only.
  */
 #include "builtin.h"
+#include "file_response.h"
 #include "files.h"
 #include "core/util.h"
 
@@ -46,27 +47,27 @@ redirect_to_slash(IHttpContext *ctx)
     return RQ_NOTIFICATION_FINISH_REQUEST;
 }
 
+struct default_document {
+    CHttpModule CHttpModule_iface;
+    int fd; /* the document being sent, closed by Dispose */
+};
+
 static REQUEST_NOTIFICATION_STATUS
 document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEventProvider *provider)
 {
-    IHttpRequest *req = IHttpContext_GetRequest(ctx);
-    PCSTR method = IHttpRequest_GetHttpMethod(req);
+    struct default_document *m = gs_container_of(This, struct default_document, CHttpModule_iface);
+    PCSTR method = IHttpRequest_GetHttpMethod(IHttpContext_GetRequest(ctx));
     DWORD n = 0;
     PCWSTR script = IHttpContext_GetScriptName(ctx, &n);
-    struct stat st;
-    int dirfd;
+    USHORT status = 0, substatus = 0;
 
-    (void) This;
     (void) provider;
-    if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || n == 0) {
-        return RQ_NOTIFICATION_CONTINUE;
-    }
-    dirfd = gs_files_open(ctx, NULL, &st);
-    if (dirfd < 0) {
-        return RQ_NOTIFICATION_CONTINUE; /* the static file handler explains the error */
-    }
-    close(dirfd);
-    if (!S_ISDIR(st.st_mode)) {
+    /* Only what StaticFileModule left: a directory (its provisional 403.14). */
+    IHttpResponse_GetStatus(IHttpContext_GetResponse(ctx), &status, &substatus, NULL, NULL, NULL,
+                            NULL, NULL, NULL);
+    if (status != 403 || substatus != 14 || n == 0
+        || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
+    {
         return RQ_NOTIFICATION_CONTINUE;
     }
     if (script[n - 1] != L'/') {
@@ -74,38 +75,51 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
         return redirect_to_slash(ctx);
     }
     for (unsigned i = 0; i < ndocuments; i++) {
-        struct stat doc;
-        int fd = gs_files_open(ctx, documents[i], &doc); /* beneath the root, as served */
+        struct stat st;
+        int fd = gs_files_open(ctx, documents[i], &st); /* beneath the root, as served */
 
         if (fd < 0) {
             continue;
         }
-        close(fd);
-        if (S_ISREG(doc.st_mode)) {
-            DWORD len;
-            char *url = gs_files_encoded_url(ctx, documents[i], &len);
-
-            /* The query string stays; the static file handler serves the document. */
-            IHttpRequest_SetUrl(req, url, len, FALSE);
-            return RQ_NOTIFICATION_CONTINUE;
+        if (!S_ISREG(st.st_mode)) {
+            close(fd);
+            continue;
         }
+        m->fd = fd;
+        IHttpResponse_Clear(IHttpContext_GetResponse(ctx));
+        gs_file_response(ctx, fd, &st, documents[i]);
+        return RQ_NOTIFICATION_FINISH_REQUEST;
     }
-    return RQ_NOTIFICATION_CONTINUE;
+    return RQ_NOTIFICATION_CONTINUE; /* no document: the 403.14 stands */
+}
+
+static VOID
+document_Dispose(CHttpModule *This)
+{
+    struct default_document *m = gs_container_of(This, struct default_document, CHttpModule_iface);
+
+    if (m->fd >= 0) {
+        close(m->fd);
+    }
 }
 
 static const CHttpModuleVtbl document_vtbl = {
     .OnExecuteRequestHandler = document_OnExecuteRequestHandler,
+    .Dispose = document_Dispose,
 };
-
-/* The module keeps no state per request: one instance serves them all. */
-static CHttpModule instance = {&document_vtbl};
 
 static HRESULT
 factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleAllocator *alloc)
 {
+    struct default_document *m = IModuleAllocator_AllocateMemory(alloc, sizeof(*m));
+
     (void) This;
-    (void) alloc;
-    *ppModule = &instance;
+    if (m == NULL) {
+        return HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY);
+    }
+    m->CHttpModule_iface.lpVtbl = &document_vtbl;
+    m->fd = -1;
+    *ppModule = &m->CHttpModule_iface;
     return S_OK;
 }
 
@@ -117,6 +131,7 @@ factory_Terminate(IHttpModuleFactory *This)
         free(documents[i]);
     }
     ndocuments = 0;
+    gs_file_response_fini();
 }
 
 static const IHttpModuleFactoryVtbl factory_vtbl = {
@@ -165,12 +180,16 @@ gs_register_default_document(DWORD dwServerVersion, IHttpModuleRegistrationInfo 
     if (FAILED(hr)) {
         return hr;
     }
+    hr = gs_file_response_init(pGlobalInfo);
+    if (FAILED(hr)) {
+        return hr;
+    }
     parse_documents(IGuiseServer_GetSetting(guise, "default-documents"));
     hr = IHttpModuleRegistrationInfo_SetRequestNotifications(pModuleInfo, &factory,
                                                              RQ_EXECUTE_REQUEST_HANDLER, 0);
     if (SUCCEEDED(hr)) {
         hr = IHttpModuleRegistrationInfo_SetPriorityForRequestNotification(
-            pModuleInfo, RQ_EXECUTE_REQUEST_HANDLER, PRIORITY_ALIAS_LOW);
+            pModuleInfo, RQ_EXECUTE_REQUEST_HANDLER, PRIORITY_ALIAS_LAST);
     }
     if (FAILED(hr)) {
         factory_Terminate(&factory);

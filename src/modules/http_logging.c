@@ -279,11 +279,21 @@ put_uint(char *p, unsigned long long v)
 static const char *
 host_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
 {
-    const void *bytes = sa->sa_family == AF_INET6
-                            ? (const void *) &((const struct sockaddr_in6 *) sa)->sin6_addr
-                            : (const void *) &((const struct sockaddr_in *) sa)->sin_addr;
+    if (sa->sa_family == AF_INET) {
+        /* By hand: inet_ntop formats IPv4 through sprintf, twice per line. */
+        const unsigned char *b =
+            (const unsigned char *) &((const struct sockaddr_in *) sa)->sin_addr;
+        char *p = out;
 
-    if (inet_ntop(sa->sa_family, bytes, out, INET6_ADDRSTRLEN) == NULL) {
+        for (int i = 0; i < 4; i++) {
+            p = put_uint(p, b[i]);
+            *p++ = i < 3 ? '.' : '\0';
+        }
+        return out;
+    }
+    if (inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, out, INET6_ADDRSTRLEN)
+        == NULL)
+    {
         strcpy(out, "-");
     }
     return out;

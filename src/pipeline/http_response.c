@@ -529,10 +529,14 @@ convert_chunk(gs_context_t *ctx, const HTTP_DATA_CHUNK *in, bool copy, gs_chunk_
         uint64_t len = in->FromFileHandle.ByteRange.Length.QuadPart;
         struct stat st;
 
-        if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd < 0) {
             return HRESULT_FROM_WIN32(ERROR_INVALID_HANDLE);
         }
+        /* Only "to the end" needs the size; sendfile refuses anything but a file later. */
         if (len == HTTP_BYTE_RANGE_TO_EOF) {
+            if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+                return HRESULT_FROM_WIN32(ERROR_INVALID_HANDLE);
+            }
             len = start < (uint64_t) st.st_size ? (uint64_t) st.st_size - start : 0;
         }
         out->type = GS_CHUNK_FILE;

@@ -1,0 +1,202 @@
+/*
+ * Answering a GET or HEAD with a file: validators (ETag, Last-Modified),
+ * the conditional request headers, one byte range, the media type, and the
+ * body as a file chunk (the caller keeps the descriptor open until the
+ * request ends).  Shared by StaticFileModule and DefaultDocumentModule.
+ * Public API only; the HTTP syntax helpers are guise's pure functions.
+ */
+#include "file_response.h"
+#include "files.h"
+#include "core/http_date.h"
+#include "core/http_etag.h"
+#include "core/http_range.h"
+#include "core/mime_types.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static gs_mime_t *mime; /* read-only between init and fini */
+static unsigned users;
+
+HRESULT
+gs_file_response_init(IHttpServer *server)
+{
+    IGuiseServer *guise = NULL;
+    HRESULT hr = HttpGetExtendedInterface(server, &IID_IHttpServer, server, &IID_IGuiseServer,
+                                          (PVOID *) &guise);
+
+    if (FAILED(hr)) {
+        return hr;
+    }
+    pthread_mutex_lock(&lock);
+    if (users++ == 0) {
+        mime = gs_mime_load(IGuiseServer_GetSetting(guise, "mime-types"));
+    }
+    pthread_mutex_unlock(&lock);
+    return S_OK;
+}
+
+void
+gs_file_response_fini(void)
+{
+    pthread_mutex_lock(&lock);
+    if (users > 0 && --users == 0) {
+        gs_mime_free(mime);
+        mime = NULL;
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+static void
+set_header(IHttpResponse *rsp, PCSTR name, PCSTR value, size_t len)
+{
+    IHttpResponse_SetHeader(rsp, name, value, (USHORT) len, TRUE);
+}
+
+static bool
+header_date(IHttpRequest *req, HTTP_HEADER_ID id, time_t *out)
+{
+    USHORT n = 0;
+    PCSTR v = IHttpRequest_GetHeaderById(req, id, &n);
+
+    return v != NULL && gs_http_date_parse(v, n, out) == 0;
+}
+
+/*
+ * RFC 9110 section 13.2.2 order: If-Match, If-Unmodified-Since,
+ * If-None-Match, If-Modified-Since.  Returns 0 to go on, else the status.
+ */
+static unsigned
+preconditions(IHttpRequest *req, const struct stat *st, const char *etag, size_t etag_len)
+{
+    USHORT n = 0;
+    PCSTR v;
+    time_t t;
+
+    if ((v = IHttpRequest_GetHeaderById(req, HttpHeaderIfMatch, &n)) != NULL) {
+        if (!gs_etag_match(v, n, etag, etag_len, true)) {
+            return 412;
+        }
+    } else if (header_date(req, HttpHeaderIfUnmodifiedSince, &t) && st->st_mtim.tv_sec > t) {
+        return 412;
+    }
+    if ((v = IHttpRequest_GetHeaderById(req, HttpHeaderIfNoneMatch, &n)) != NULL) {
+        if (gs_etag_match(v, n, etag, etag_len, false)) {
+            return 304;
+        }
+    } else if (header_date(req, HttpHeaderIfModifiedSince, &t) && st->st_mtim.tv_sec <= t) {
+        return 304;
+    }
+    return 0;
+}
+
+/* If-Range: a range applies only to the representation the client has. */
+static bool
+if_range_holds(IHttpRequest *req, const struct stat *st, const char *etag, size_t etag_len)
+{
+    USHORT n = 0;
+    PCSTR v = IHttpRequest_GetHeaderById(req, HttpHeaderIfRange, &n);
+    time_t t;
+
+    if (v == NULL) {
+        return true;
+    }
+    if (n > 0 && (v[0] == '"' || v[0] == 'W')) {
+        return gs_etag_match(v, n, etag, etag_len, true);
+    }
+    return gs_http_date_parse(v, n, &t) == 0 && t == st->st_mtim.tv_sec;
+}
+
+static void
+send_file(IHttpResponse *rsp, int fd, uint64_t offset, uint64_t len)
+{
+    HTTP_DATA_CHUNK chunk;
+
+    chunk.DataChunkType = HttpDataChunkFromFileHandle;
+    chunk.FromFileHandle.FileHandle = GuiseHandleFromFd(fd);
+    chunk.FromFileHandle.ByteRange.StartingOffset.QuadPart = offset;
+    chunk.FromFileHandle.ByteRange.Length.QuadPart = len;
+    IHttpResponse_WriteEntityChunks(rsp, &chunk, 1, FALSE, FALSE, NULL, NULL);
+}
+
+void
+gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf)
+{
+    IHttpRequest *req = IHttpContext_GetRequest(ctx);
+    IHttpResponse *rsp = IHttpContext_GetResponse(ctx);
+    bool get = strcmp(IHttpRequest_GetHttpMethod(req), "GET") == 0;
+    char etag[GS_ETAG_MAX], modified[GS_HTTP_DATE_LEN + 1];
+    size_t etag_len = gs_etag_format(&st->st_mtim, (uint64_t) st->st_size, etag);
+    uint64_t size = (uint64_t) st->st_size;
+    DWORD n = 0;
+    PCWSTR path = IHttpContext_GetScriptName(ctx, &n);
+    char ext[40] = "", cr[96];
+    const char *type;
+    PCSTR range;
+    USHORT range_len = 0;
+    unsigned status;
+
+    /* The media type from the name's extension (ASCII; anything else is not a known type). */
+    if (leaf != NULL) {
+        type = gs_mime_lookup(mime, leaf, strlen(leaf));
+    } else {
+        for (DWORD i = n; i > 0 && path[i - 1] != L'/'; i--) {
+            if (path[i - 1] == L'.') {
+                size_t k = 0;
+
+                for (DWORD j = i - 1; j < n && k + 1 < sizeof(ext) && path[j] < 128; j++) {
+                    ext[k++] = (char) path[j];
+                }
+                ext[k] = '\0';
+                break;
+            }
+        }
+        type = gs_mime_lookup(mime, ext, strlen(ext));
+    }
+
+    status = preconditions(req, st, etag, etag_len);
+    if (status == 412) {
+        gs_files_error(ctx, 412, 0, 0);
+        return;
+    }
+    if (gs_http_date_format(st->st_mtim.tv_sec, modified) > 0) {
+        set_header(rsp, "Last-Modified", modified, GS_HTTP_DATE_LEN);
+    }
+    set_header(rsp, "ETag", etag, etag_len);
+    if (status == 304) {
+        IHttpResponse_SetStatus(rsp, 304, "Not Modified", 0, S_OK, NULL);
+        return;
+    }
+    set_header(rsp, "Content-Type", type, strlen(type));
+    set_header(rsp, "Accept-Ranges", "bytes", 5);
+
+    range = IHttpRequest_GetHeaderById(req, HttpHeaderRange, &range_len);
+    if (get && range != NULL && if_range_holds(req, st, etag, etag_len)) {
+        gs_range_t r;
+        int len;
+
+        switch (gs_range_parse(range, range_len, size, &r)) {
+        case GS_RANGE_OK:
+            len = snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long) r.first,
+                           (unsigned long long) r.last, (unsigned long long) size);
+            IHttpResponse_SetStatus(rsp, 206, "Partial Content", 0, S_OK, NULL);
+            set_header(rsp, "Content-Range", cr, (size_t) len);
+            send_file(rsp, fd, r.first, r.last - r.first + 1);
+            return;
+        case GS_RANGE_UNSATISFIABLE:
+            len = snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long) size);
+            IHttpResponse_SetStatus(rsp, 416, "Range Not Satisfiable", 0, S_OK, NULL);
+            IHttpResponse_DeleteHeader(rsp, "Content-Type"); /* the body is empty */
+            set_header(rsp, "Content-Range", cr, (size_t) len);
+            return;
+        case GS_RANGE_IGNORE:
+            break;
+        }
+    }
+    IHttpResponse_SetStatus(rsp, 200, "OK", 0, S_OK, NULL);
+    /* HEAD too: the length of what GET would send; the server drops the body. */
+    send_file(rsp, fd, 0, size);
+}
