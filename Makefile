@@ -6,6 +6,7 @@
 #   make check      build, then every test: format, unit, end-to-end, the same
 #                   again under ASan+UBSan, and the fuzzers for a bounded time
 #   make bench      guise against nginx on this machine
+#   make install    binary, sample modules, headers, guise-module.pc (PREFIX, DESTDIR)
 #   make format     apply .clang-format
 
 BUILD       ?= build
@@ -18,7 +19,9 @@ FUZZ_SECONDS ?= 20
 RUN_ADDRESS ?= 127.0.0.1:8080
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests modules -name '*.[ch]')
 
-.PHONY: all deps build run check format format-check unit e2e asan fuzz bench clean
+PREFIX      ?= /usr/local
+
+.PHONY: all deps build run check format format-check unit e2e asan fuzz bench install clean
 
 all: build
 
@@ -72,6 +75,10 @@ check:
 bench: build
 	@scripts/deps.sh bench
 	@bench/run --guise $(BUILD)/guise
+
+# Honours PREFIX and DESTDIR: make install PREFIX=/usr DESTDIR=/tmp/stage
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
