@@ -4,7 +4,7 @@
 # second run costs one dpkg-query.  Usage: scripts/deps.sh GROUP...
 set -eu
 
-build="cmake make gcc pkg-config node-llhttp libcmocka-dev"
+build="cmake make gcc pkg-config node-llhttp libcmocka-dev libxml2-dev"
 test="clang libclang-rt-14-dev clang-format python3 python3-pytest curl procps"
 bench="nginx wrk"
 

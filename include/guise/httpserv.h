@@ -4373,12 +4373,61 @@ GUISE_API HRESULT HttpGetExtendedInterface(IHttpServer *pHttpServer, const GUID 
 typedef struct IGuiseServer IGuiseServer;
 typedef struct IGuiseServerVtbl IGuiseServerVtbl;
 
+typedef struct IGuiseConfigElement IGuiseConfigElement;
+typedef struct IGuiseConfigElementVtbl IGuiseConfigElementVtbl;
+
+/*
+ * IGuiseConfigElement: one element of the configuration as it applies where it was asked for
+ * (a section merged from the server level down to a URL, collections already resolved from
+ * their add/remove/clear).  Read-only and immutable: safe from any thread.  Every pointer it
+ * returns is borrowed and lives as long as the element.
+ */
+struct IGuiseConfigElementVtbl {
+    /* The element's name ("defaultDocument", "add", "mimeMap"). */
+    PCSTR (*GetName)(const IGuiseConfigElement *This);
+    /* An attribute's value as text: what the file says, else the default ("true", "0",
+     * "ClearText"); NULL for an attribute the element does not have.  Values are checked when
+     * the configuration is read: a bool is "true" or "false", a number is decimal. */
+    PCSTR (*GetAttribute)(const IGuiseConfigElement *This, PCSTR pszName);
+    PCWSTR (*GetAttributeW)(const IGuiseConfigElement *This, PCSTR pszName);
+    /* Children in file order: a collection's entries, or nested elements. */
+    DWORD (*GetChildCount)(const IGuiseConfigElement *This);
+    IGuiseConfigElement *(*GetChild)(const IGuiseConfigElement *This, DWORD dwIndex);
+    /* The first child of that name, or NULL. */
+    IGuiseConfigElement *(*GetChildByName)(const IGuiseConfigElement *This, PCSTR pszName);
+    /* Equal for two elements only if their content is the same: a key for a module's cache of
+     * what it derives from an element (it changes when the configuration is reloaded). */
+    ULONGLONG (*GetVersion)(const IGuiseConfigElement *This);
+};
+
+struct IGuiseConfigElement {
+    const IGuiseConfigElementVtbl *lpVtbl;
+};
+
+#define IGuiseConfigElement_GetName(This) ((This)->lpVtbl->GetName((This)))
+#define IGuiseConfigElement_GetAttribute(This, pszName)                                            \
+    ((This)->lpVtbl->GetAttribute((This), (pszName)))
+#define IGuiseConfigElement_GetAttributeW(This, pszName)                                           \
+    ((This)->lpVtbl->GetAttributeW((This), (pszName)))
+#define IGuiseConfigElement_GetChildCount(This) ((This)->lpVtbl->GetChildCount((This)))
+#define IGuiseConfigElement_GetChild(This, dwIndex) ((This)->lpVtbl->GetChild((This), (dwIndex)))
+#define IGuiseConfigElement_GetChildByName(This, pszName)                                          \
+    ((This)->lpVtbl->GetChildByName((This), (pszName)))
+#define IGuiseConfigElement_GetVersion(This) ((This)->lpVtbl->GetVersion((This)))
+
 struct IGuiseServerVtbl {
-    /* The value of a server setting, UTF-8, or NULL when it is not set: "root" (the site's
-     * directory), "mime-types" (the media types file), "default-documents" (comma-separated),
-     * "access-log" (a path, or "-" for standard output).  Borrowed: valid until shutdown.
-     * Thread-safe. */
+    /* The value of a server setting, UTF-8, or NULL when it is not set: "root" (the embedded
+     * default's site directory), "access-log" (its log: a path, or "-" for standard output),
+     * "config" (the configuration file, when there is one).  Borrowed: valid until
+     * shutdown.  Thread-safe. */
     PCSTR (*GetSetting)(const IGuiseServer *This, PCSTR pszName);
+    /* A configuration section ("system.webServer/defaultDocument") as it applies to the URL of
+     * the request pContext, or at the server level when pContext is NULL.  S_OK and a borrowed
+     * element, valid until the request ends (server level: until the notification that asked
+     * returns); HRESULT_FROM_WIN32(ERROR_NOT_FOUND) for a section guise does not know.
+     * Thread-safe. */
+    HRESULT (*GetConfigSection)(IGuiseServer *This, IHttpContext *pContext, PCSTR pszSection,
+                                IGuiseConfigElement **ppSection);
 };
 
 struct IGuiseServer {
@@ -4386,6 +4435,8 @@ struct IGuiseServer {
 };
 
 #define IGuiseServer_GetSetting(This, pszName) ((This)->lpVtbl->GetSetting((This), (pszName)))
+#define IGuiseServer_GetConfigSection(This, pContext, pszSection, ppSection)                       \
+    ((This)->lpVtbl->GetConfigSection((This), (pContext), (pszSection), (ppSection)))
 
 /* clang-format off */
 #define GUISE_EXTENSION_IIDS(X)                                                                    \
