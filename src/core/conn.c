@@ -679,7 +679,8 @@ gs_conn_read_body(gs_request_t *req, void *buf, size_t cap, bool notify)
             c->body_read += take;
             return (ssize_t) take;
         }
-        if (c->message_done) {
+        /* A request without a body (or whose body is all read) ends here, not at a timeout. */
+        if (c->message_done || (!req->chunked && req->content_length <= c->body_read)) {
             return 0;
         }
         if (c->rpos < c->rlen) {

@@ -93,8 +93,8 @@ update_clock(gs_loop_t *loop)
  * connections.  A probe bound without SO_REUSEPORT fails with EADDRINUSE if
  * anyone listens there; it also turns port 0 into a real port for the group.
  */
-static int
-probe_address(gs_sockaddr_t *addr, socklen_t len)
+int
+gs_listener_probe(gs_sockaddr_t *addr, socklen_t len)
 {
     int fd, one = 1, rc = 0;
     socklen_t got = len;
@@ -114,15 +114,18 @@ probe_address(gs_sockaddr_t *addr, socklen_t len)
     return rc;
 }
 
-static int
-open_listener(gs_listener_t *l, const gs_sockaddr_t *addr, socklen_t len)
+gs_listener_t *
+gs_listener_open(const gs_sockaddr_t *addr, socklen_t len, int *err)
 {
+    gs_listener_t *l;
     int fd, one = 1;
-    socklen_t local_len = sizeof(l->local);
+    socklen_t local_len = sizeof(gs_sockaddr_t);
+    gs_sockaddr_t local;
 
     fd = socket(addr->sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        return -errno;
+        *err = -errno;
+        return NULL;
     }
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
         || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0
@@ -130,25 +133,27 @@ open_listener(gs_listener_t *l, const gs_sockaddr_t *addr, socklen_t len)
         || (addr->sa.sa_family == AF_INET6
             && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0)
         || bind(fd, &addr->sa, len) != 0 || listen(fd, LISTEN_BACKLOG) != 0
-        || getsockname(fd, &l->local.sa, &local_len) != 0)
+        || getsockname(fd, &local.sa, &local_len) != 0)
     {
-        int rc = -errno;
-
+        *err = -errno;
         close(fd);
-        return rc;
+        return NULL;
     }
+    l = gs_xcalloc(1, sizeof(*l));
     l->io.type = GS_IO_LISTENER;
     l->io.fd = fd;
+    l->local = local;
+    l->local_len = local_len;
     l->wildcard = addr->sa.sa_family == AF_INET6 ? IN6_IS_ADDR_UNSPECIFIED(&addr->in6.sin6_addr)
                                                  : addr->in.sin_addr.s_addr == htonl(INADDR_ANY);
-    return 0;
+    return l;
 }
 
 static int
 listeners_interest(gs_loop_t *loop, int op, uint32_t events)
 {
     for (unsigned i = 0; i < loop->nlisteners; i++) {
-        gs_listener_t *l = &loop->listeners[i];
+        gs_listener_t *l = loop->listeners[i];
         struct epoll_event ev = {.events = events, .data.ptr = &l->io};
 
         if (l->io.fd >= 0 && epoll_ctl(loop->epfd, op, l->io.fd, &ev) != 0) {
@@ -158,12 +163,47 @@ listeners_interest(gs_loop_t *loop, int op, uint32_t events)
     return 0;
 }
 
+void
+gs_loop_add_listener(gs_loop_t *loop, gs_listener_t *l)
+{
+    struct epoll_event ev = {.events = loop->accept_paused ? 0 : EPOLLIN, .data.ptr = &l->io};
+
+    if (loop->draining) {
+        close(l->io.fd);
+        free(l);
+        return;
+    }
+    if (loop->nlisteners == loop->listeners_cap) {
+        loop->listeners_cap = loop->listeners_cap ? loop->listeners_cap * 2 : 4;
+        loop->listeners =
+            gs_xrealloc(loop->listeners, loop->listeners_cap * sizeof(*loop->listeners));
+    }
+    if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, l->io.fd, &ev) != 0) {
+        gs_panic("epoll_ctl(ADD) on a listener: %s", strerror(errno));
+    }
+    loop->listeners[loop->nlisteners++] = l;
+}
+
+void
+gs_loop_remove_listener(gs_loop_t *loop, const gs_sockaddr_t *addr, socklen_t len)
+{
+    for (unsigned i = 0; i < loop->nlisteners; i++) {
+        gs_listener_t *l = loop->listeners[i];
+
+        if (l->local_len == len && memcmp(&l->local, addr, len) == 0) {
+            close(l->io.fd); /* leaves the epoll set with it */
+            free(l);
+            loop->listeners[i] = loop->listeners[--loop->nlisteners];
+            return;
+        }
+    }
+}
+
 int
 gs_loop_init(gs_loop_t *loop, gs_server_t *s, unsigned index)
 {
     const gs_options_t *o = &s->opts;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &loop->wake};
-    int rc = 0;
 
     loop->server = s;
     loop->index = index;
@@ -191,36 +231,15 @@ gs_loop_init(gs_loop_t *loop, gs_server_t *s, unsigned index)
         return -errno;
     }
 
-    loop->listeners = gs_xcalloc(o->nlisten, sizeof(*loop->listeners));
-    for (unsigned i = 0; i < o->nlisten; i++) {
-        gs_listener_t *l = &loop->listeners[i];
-
-        l->io.fd = -1;
-        l->addr = &o->listen[i];
-        /* Later loops bind what the probe found, so port 0 means one port for all. */
-        if (index == 0) {
-            s->bound[i] = o->listen[i].addr;
-            rc = probe_address(&s->bound[i], o->listen[i].len);
-        }
-        if (rc == 0) {
-            rc = open_listener(l, &s->bound[i], o->listen[i].len);
-        }
-        if (rc != 0) {
-            gs_log_error("cannot listen on %s: %s", o->listen[i].text, strerror(-rc));
-            return rc;
-        }
-        loop->nlisteners++;
-    }
-    return listeners_interest(loop, EPOLL_CTL_ADD, EPOLLIN);
+    return 0;
 }
 
 void
 gs_loop_destroy(gs_loop_t *loop)
 {
     for (unsigned i = 0; i < loop->nlisteners; i++) {
-        if (loop->listeners[i].io.fd >= 0) {
-            close(loop->listeners[i].io.fd);
-        }
+        close(loop->listeners[i]->io.fd);
+        free(loop->listeners[i]);
     }
     free(loop->listeners);
     while (loop->nfree_buffers > 0) {
@@ -351,9 +370,10 @@ start_draining(gs_loop_t *loop)
     loop->draining = true;
     loop->drain_deadline_ms = loop->now_ms + loop->server->opts.shutdown_timeout_ms;
     for (unsigned i = 0; i < loop->nlisteners; i++) {
-        close(loop->listeners[i].io.fd);
-        loop->listeners[i].io.fd = -1;
+        close(loop->listeners[i]->io.fd);
+        free(loop->listeners[i]);
     }
+    loop->nlisteners = 0;
     for_each_conn(loop, gs_conn_drain);
 }
 

@@ -51,8 +51,8 @@ typedef struct gs_timer {
 
 typedef struct gs_listener {
     gs_io_t io;
-    const gs_listen_addr_t *addr;
     gs_sockaddr_t local; /* bound address, with the real port */
+    socklen_t local_len;
     bool wildcard;
 } gs_listener_t;
 
@@ -73,8 +73,8 @@ struct gs_loop {
     int epfd;
     gs_io_t wake; /* eventfd */
     pthread_t thread;
-    gs_listener_t *listeners;
-    unsigned nlisteners;
+    gs_listener_t **listeners; /* each allocated alone: epoll holds pointers to them */
+    unsigned nlisteners, listeners_cap;
 
     gs_timer_t timers[GS_TIMER_KINDS]; /* list heads */
     unsigned timeout_ms[GS_TIMER_KINDS];
@@ -96,8 +96,20 @@ struct gs_loop {
     gs_posted_t *posted, **posted_tail;
 };
 
-/* Creates the epoll set, the eventfd and this loop's listening sockets. 0 or -errno. */
+/* Creates the epoll set and the eventfd. 0 or -errno. */
 int gs_loop_init(gs_loop_t *loop, gs_server_t *server, unsigned index);
+
+/*
+ * Listening sockets.  gs_listener_probe() checks that nobody listens on an
+ * address and turns port 0 into a real port; gs_listener_open() makes one
+ * loop's SO_REUSEPORT socket for it.  Adding and removing happen on the
+ * loop's thread (or before it runs).
+ */
+int gs_listener_probe(gs_sockaddr_t *addr, socklen_t len);
+gs_listener_t *gs_listener_open(const gs_sockaddr_t *addr, socklen_t len, int *err);
+void gs_loop_add_listener(gs_loop_t *loop, gs_listener_t *l);
+/* Closes the loop's listener bound to addr (port included), if it has one. */
+void gs_loop_remove_listener(gs_loop_t *loop, const gs_sockaddr_t *addr, socklen_t len);
 void gs_loop_destroy(gs_loop_t *loop);
 /* Runs the loop on the calling thread until it has drained after a stop. */
 void gs_loop_run(gs_loop_t *loop);

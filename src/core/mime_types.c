@@ -154,7 +154,7 @@ gs_mime_free(gs_mime_t *mime)
 }
 
 const char *
-gs_mime_lookup(const gs_mime_t *mime, const char *name, size_t len)
+gs_mime_find(const gs_mime_t *mime, const char *name, size_t len)
 {
     const char *ext = NULL;
     size_t n;
@@ -170,12 +170,20 @@ gs_mime_lookup(const gs_mime_t *mime, const char *name, size_t len)
         }
     }
     if (ext == NULL) {
-        return GS_MIME_DEFAULT;
+        return NULL;
     }
     n = (size_t) (name + len - ext);
     if (n == 0 || n > MAX_EXT) {
-        return GS_MIME_DEFAULT;
+        return NULL;
     }
     e = find_slot(mime->slots, mime->cap, ext, n);
-    return e->ext != NULL ? e->type : GS_MIME_DEFAULT;
+    return e->ext != NULL ? e->type : NULL;
+}
+
+const char *
+gs_mime_lookup(const gs_mime_t *mime, const char *name, size_t len)
+{
+    const char *type = gs_mime_find(mime, name, len);
+
+    return type ? type : GS_MIME_DEFAULT;
 }

@@ -25,5 +25,7 @@ void gs_mime_set(gs_mime_t *mime, const char *ext, size_t ext_len, const char *t
  * lives as long as the table.
  */
 const char *gs_mime_lookup(const gs_mime_t *mime, const char *name, size_t len);
+/* The same, but NULL when the extension is not in the table. */
+const char *gs_mime_find(const gs_mime_t *mime, const char *name, size_t len);
 
 #endif

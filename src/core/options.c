@@ -12,12 +12,17 @@
 #include <string.h>
 
 static const char usage[] =
-    "Usage: guise --root DIR --listen ADDR:PORT [options]\n"
+    "Usage: guise [--config FILE] [-t] [options]\n"
+    "       guise --root DIR --listen ADDR:PORT [options]\n"
     "\n"
-    "Serves DIR over HTTP/1.1.\n"
+    "Serves the sites of an applicationHost.config (default: " GS_DEFAULT_CONFIG "),\n"
+    "or, with --root, one directory as the embedded default site.\n"
     "\n"
-    "  --root DIR               site root (required)\n"
-    "  --listen ADDR:PORT       address to listen on, repeatable (required);\n"
+    "  --config FILE            the configuration (IIS's applicationHost.config format)\n"
+    "  -t                       check the configuration, print 'configuration OK' or its\n"
+    "                           errors, and exit 0 or 1\n"
+    "  --root DIR               serve DIR (the embedded default; needs --listen)\n"
+    "  --listen ADDR:PORT       address to listen on, repeatable (with --root);\n"
     "                           127.0.0.1:8080, [::1]:8080, *:8080 or :8080 (all IPv4);\n"
     "                           port 0 picks a free one\n"
     "  --threads N              event loops (default: one per CPU)\n"
@@ -37,9 +42,11 @@ static const char usage[] =
     "  --help, --version\n"
     "\n"
     "T is seconds (\"30\", \"30s\") or milliseconds (\"500ms\").\n"
-    "Signals: SIGTERM/SIGINT stop gracefully, SIGUSR1 reopens the access log.\n";
+    "Signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the configuration,\n"
+    "SIGUSR1 reopens the access logs.\n";
 
 enum {
+    OPT_CONFIG = 255,
     OPT_ROOT = 256,
     OPT_LISTEN,
     OPT_THREADS,
@@ -60,6 +67,7 @@ enum {
 };
 
 static const struct option longopts[] = {
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"root", required_argument, NULL, OPT_ROOT},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"threads", required_argument, NULL, OPT_THREADS},
@@ -211,10 +219,16 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
 
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, ":", longopts, &idx)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":t", longopts, &idx)) != -1) {
         const char *arg = optarg;
 
         switch (opt) {
+        case 't':
+            o->test = true;
+            break;
+        case OPT_CONFIG:
+            o->config = arg;
+            break;
         case OPT_ROOT:
             o->root = arg;
             break;
@@ -325,11 +339,18 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
     if (optind < argc) {
         return bad(err, errlen, "unexpected argument '%s' (see guise --help)", argv[optind]);
     }
-    if (o->root == NULL) {
-        return bad(err, errlen, "--root DIR is required (see guise --help)");
+    if (o->config != NULL && (o->root != NULL || o->nlisten > 0)) {
+        return bad(err, errlen,
+                   "--config and --root/--listen exclude each other (see guise --help)");
     }
-    if (o->nlisten == 0) {
-        return bad(err, errlen, "--listen ADDR:PORT is required (see guise --help)");
+    if (o->root != NULL && o->nlisten == 0) {
+        return bad(err, errlen, "--root needs --listen ADDR:PORT (see guise --help)");
+    }
+    if (o->nlisten > 0 && o->root == NULL) {
+        return bad(err, errlen, "--listen needs --root DIR (see guise --help)");
+    }
+    if (o->config == NULL && o->root == NULL) {
+        o->config = GS_DEFAULT_CONFIG;
     }
     return GS_OPTIONS_RUN;
 }

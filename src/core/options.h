@@ -13,9 +13,10 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#define GS_MAX_LISTEN      16
+#define GS_MAX_LISTEN      64
 #define GS_MAX_THREADS     256
 #define GS_MAX_CLI_MODULES 64
+#define GS_DEFAULT_CONFIG  "/etc/guise/applicationHost.config"
 
 /* --module NAME=PATH: a native module to load. */
 typedef struct gs_module_spec {
@@ -30,6 +31,8 @@ typedef struct gs_listen_addr {
 } gs_listen_addr_t;
 
 typedef struct gs_options {
+    const char *config; /* applicationHost.config; NULL with --root (the embedded default) */
+    bool test;          /* -t: check the configuration and exit */
     const char *root;
     gs_listen_addr_t listen[GS_MAX_LISTEN];
     unsigned nlisten;

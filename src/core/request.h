@@ -33,6 +33,8 @@ typedef struct gs_request {
     size_t query_len;
     const char *url; /* the path decoded and normalised (url_path.h); "*" for OPTIONS * */
     size_t url_len;
+    const char *host; /* RFC 9112 3.2.2: the absolute form's authority, else Host; NULL if none */
+    size_t host_len;  /* checked: uri-host [":" port] */
     unsigned http_major, http_minor;
 
     gs_header_t *headers; /* in arrival order */

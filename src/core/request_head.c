@@ -1,6 +1,7 @@
 #include "request_head.h"
 #include "url_path.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static gs_request_t *
@@ -22,8 +23,8 @@ new_request(gs_pool_t *pool)
 
 /*
  * Splits the request-target into path and query.  The absolute form
- * ("http://host/path") is accepted as RFC 9112 requires; its authority is
- * not used for routing.
+ * ("http://host/path") is accepted as RFC 9112 requires, and its authority
+ * stands for the Host header (3.2.2).
  */
 static int
 split_target(gs_request_t *req)
@@ -42,9 +43,13 @@ split_target(gs_request_t *req)
         if (scheme_end == NULL) {
             return -1;
         }
-        t = strchr(scheme_end + 3, '/');
+        req->host = scheme_end + 3;
+        t = strchr(req->host, '/');
         if (t == NULL) {
+            req->host_len = strlen(req->host);
             t = "/";
+        } else {
+            req->host_len = (size_t) (t - req->host);
         }
         n = strlen(t);
     }
@@ -93,6 +98,46 @@ gs_request_partial(gs_pool_t *pool, const char *buf, const gs_head_spans_t *span
     return req;
 }
 
+/*
+ * RFC 9112 3.2 / RFC 3986 3.2.2: uri-host [":" port], where uri-host is an
+ * IP literal in brackets or a reg-name (which covers IPv4); no userinfo.
+ */
+static bool
+valid_host(const char *h, size_t n)
+{
+    static const char reg_name[] = "-._~!$&'()*+,;=%";
+    size_t i = 0;
+
+    if (n > 0 && h[0] == '[') {
+        for (i = 1; i < n && h[i] != ']'; i++) {
+            if (!isxdigit((unsigned char) h[i]) && h[i] != ':' && h[i] != '.') {
+                return false;
+            }
+        }
+        if (i == n || i == 1) {
+            return false;
+        }
+        i++;
+    } else {
+        for (; i < n && h[i] != ':'; i++) {
+            if (!isalnum((unsigned char) h[i]) && strchr(reg_name, h[i]) == NULL) {
+                return false;
+            }
+        }
+    }
+    if (i < n) {
+        if (h[i] != ':') {
+            return false;
+        }
+        for (i++; i < n; i++) {
+            if (!isdigit((unsigned char) h[i])) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* The first check that fails decides the status; 0 when all pass. */
 static unsigned
 check(gs_request_t *req, const llhttp_t *p, uint64_t max_body)
@@ -119,6 +164,13 @@ check(gs_request_t *req, const llhttp_t *p, uint64_t max_body)
         if (req->headers[i].id == GS_HREQ_HOST) {
             return 400;
         }
+    }
+    if (req->host == NULL && host >= 0) {
+        req->host = req->headers[host].value;
+        req->host_len = req->headers[host].value_len;
+    }
+    if (req->host != NULL && !valid_host(req->host, req->host_len)) {
+        return 400;
     }
     if (req->content_length > max_body) {
         return 413;

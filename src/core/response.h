@@ -39,6 +39,7 @@ typedef struct gs_response {
     int64_t content_length; /* -1: the sum of the chunks */
     bool no_body;           /* HEAD: headers as for GET, no body */
     bool close;             /* close the connection after this response */
+    bool raw; /* no status line or headers: the body is all (then the connection closes) */
 } gs_response_t;
 
 /* Sets status and sub-status; reason NULL means the standard phrase. */

@@ -111,6 +111,14 @@ queue_head(gs_writer_t *w, gs_request_t *req, const char *date, bool *close, boo
     int64_t length = -1;
     char *head, *p;
 
+    if (rsp->raw) {
+        /* The body is the whole response, unframed: only closing can end it. */
+        w->no_body = rsp->no_body;
+        w->until_close = true;
+        *close = true;
+        w->started = true;
+        return;
+    }
     w->no_body = rsp->no_body || body_forbidden(rsp->status);
     if (!body_forbidden(rsp->status)) {
         length = final ? (int64_t) gs_response_body_length(rsp) : declared_length(rsp);

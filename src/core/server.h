@@ -28,12 +28,31 @@ struct gs_server {
     gs_handler_t handler;
     gs_loop_t *loops;
     unsigned nloops;
-    gs_sockaddr_t bound[GS_MAX_LISTEN]; /* what each --listen resolved to */
+    gs_listen_addr_t endpoints[GS_MAX_LISTEN]; /* listened on now (ports resolved) */
+    unsigned nendpoints;
     atomic_bool stopping;
+    bool started; /* loops run: listener changes go through them */
 };
 
-/* Binds every listener of every loop. 0 or -errno (logged). */
+/* Creates the loops. 0 or -errno (logged). */
 int gs_server_init(gs_server_t *s, const gs_options_t *o, const gs_handler_t *handler);
+
+/*
+ * Changing what the server listens on, in two steps so that a caller can
+ * put the matching configuration in force in between.  Prepare binds the
+ * addresses that are new (port 0 becomes a free port, written back into
+ * addrs) and notes those that are gone; commit hands the change to the
+ * loops (at once before gs_server_start, between events after) and returns
+ * when they applied it (gone addresses are closed then); abandon closes
+ * what prepare opened.  Prepare returns 0, or -errno (logged) and
+ * nothing changes.
+ */
+typedef struct gs_listen_change gs_listen_change_t;
+
+int gs_server_listen_prepare(gs_server_t *s, gs_listen_addr_t *addrs, unsigned n,
+                             gs_listen_change_t **out);
+void gs_server_listen_commit(gs_server_t *s, gs_listen_change_t *c);
+void gs_server_listen_abandon(gs_listen_change_t *c);
 /* Starts one thread per loop. 0 or -errno. */
 int gs_server_start(gs_server_t *s);
 /* From any thread: stop accepting, finish requests in flight, then let the loops end. */

@@ -1,6 +1,8 @@
 #include "sockaddr.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 size_t
@@ -13,6 +15,17 @@ gs_sockaddr_host(const gs_sockaddr_t *a, char out[GS_ADDR_TEXT_MAX])
         strcpy(out, "-");
     }
     return strlen(out);
+}
+
+size_t
+gs_sockaddr_text(const gs_sockaddr_t *a, char out[GS_ENDPOINT_TEXT_MAX])
+{
+    char host[GS_ADDR_TEXT_MAX];
+    bool v6 = a->sa.sa_family == AF_INET6;
+
+    gs_sockaddr_host(a, host);
+    return (size_t) snprintf(out, GS_ENDPOINT_TEXT_MAX, "%s%s%s:%u", v6 ? "[" : "", host,
+                             v6 ? "]" : "", gs_sockaddr_port(a));
 }
 
 unsigned

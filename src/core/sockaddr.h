@@ -20,4 +20,9 @@ typedef union gs_sockaddr {
 size_t gs_sockaddr_host(const gs_sockaddr_t *a, char out[GS_ADDR_TEXT_MAX]);
 unsigned gs_sockaddr_port(const gs_sockaddr_t *a);
 
+#define GS_ENDPOINT_TEXT_MAX (GS_ADDR_TEXT_MAX + 8) /* "[addr]:65535" */
+
+/* "127.0.0.1:8080", "[::1]:8080"; returns its length. */
+size_t gs_sockaddr_text(const gs_sockaddr_t *a, char out[GS_ENDPOINT_TEXT_MAX]);
+
 #endif
