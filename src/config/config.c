@@ -29,14 +29,13 @@ enum {
 
 typedef struct build {
     gs_cfg_doc_t *doc;
-    gs_config_t  *cfg;
-    gs_pool_t    *pool;
+    gs_config_t *cfg;
+    gs_pool_t *pool;
 } build_t;
 
 /* An error at a node's file and line (or the file's, for a NULL node). */
 #define error_at(b, n, ...)                                                                        \
-    gs_cfg_error(&(b)->doc->log, (n) ? (n)->file : (b)->doc->file, (n) ? (n)->line : 0,            \
-                 __VA_ARGS__)
+    gs_cfg_error(&(b)->doc->log, (n) ? (n)->file : (b)->doc->file, (n) ? (n)->line : 0, __VA_ARGS__)
 
 /* ---- server level ----------------------------------------------------------- */
 
@@ -62,13 +61,13 @@ merge_server(build_t *b)
     for (unsigned i = 0; i < GS_SCHEMA_SECTIONS; i++) {
         const gs_schema_section_t *s = &gs_schema_sections[i];
         const gs_cfg_occurrence_t *o = occurrence(b->doc, i, NULL);
-        gs_cfg_node_t             *empty = NULL;
+        gs_cfg_node_t *empty = NULL;
 
         if (o == NULL) {
             empty = gs_node_new(b->pool, s->elem, s->elem->name, GS_NODE_ELEMENT, b->doc->file, 0);
         }
-        b->cfg->server[i] = gs_node_merge(b->pool, NULL, o ? o->node : empty, s->elem,
-                                          &b->doc->log);
+        b->cfg->server[i] =
+            gs_node_merge(b->pool, NULL, o ? o->node : empty, s->elem, &b->doc->log);
     }
 }
 
@@ -78,9 +77,9 @@ static void
 build_pools(build_t *b)
 {
     const gs_cfg_node_t *sec = b->cfg->server[SEC_POOLS];
-    const gs_cfg_node_t *defaults = gs_node_child(gs_node_child(sec, "applicationPoolDefaults"),
-                                                  "processModel");
-    unsigned             n = 0;
+    const gs_cfg_node_t *defaults =
+        gs_node_child(gs_node_child(sec, "applicationPoolDefaults"), "processModel");
+    unsigned n = 0;
 
     for (unsigned i = 0; i < sec->nchildren; i++) {
         n += strcmp(sec->children[i]->name, "add") == 0;
@@ -97,7 +96,7 @@ build_pools(build_t *b)
     for (unsigned i = 0; i < sec->nchildren; i++) {
         const gs_cfg_node_t *p = sec->children[i];
         const gs_cfg_node_t *pm = gs_node_child(p, "processModel");
-        gs_cfg_pool_t       *out;
+        gs_cfg_pool_t *out;
 
         if (strcmp(p->name, "add") != 0) {
             continue;
@@ -128,9 +127,9 @@ static bool
 parse_binding(build_t *b, const gs_cfg_node_t *n, gs_cfg_binding_t *out)
 {
     const char *text = gs_node_attr(n, "bindingInformation");
-    char        ip[64];
+    char ip[64];
     const char *port, *host;
-    size_t      iplen;
+    size_t iplen;
 
     if (text[0] == '[') {
         const char *close = strchr(text, ']');
@@ -158,7 +157,7 @@ parse_binding(build_t *b, const gs_cfg_node_t *n, gs_cfg_binding_t *out)
     memset(out, 0, sizeof(*out));
     out->port = (unsigned) strtoul(port, NULL, 10);
     out->text = text;
-    if (strcmp(ip, "*") == 0 || iplen == 0) {
+    if (strcmp(ip, "*") == 0 || (iplen == 0 && text[0] != '[')) {
         out->any_ip = true;
         out->addr.in.sin_family = AF_INET;
         out->addr.in.sin_addr.s_addr = htonl(INADDR_ANY);
@@ -168,6 +167,7 @@ parse_binding(build_t *b, const gs_cfg_node_t *n, gs_cfg_binding_t *out)
         out->addr.in.sin_family = AF_INET;
         out->addr.in.sin_port = htons((uint16_t) out->port);
         out->addr_len = sizeof(out->addr.in);
+        out->any_ip = out->addr.in.sin_addr.s_addr == htonl(INADDR_ANY); /* 0.0.0.0 is "*" */
     } else if (text[0] == '[' && inet_pton(AF_INET6, ip, &out->addr.in6.sin6_addr) == 1) {
         out->addr.in6.sin6_family = AF_INET6;
         out->addr.in6.sin6_port = htons((uint16_t) out->port);
@@ -178,7 +178,7 @@ parse_binding(build_t *b, const gs_cfg_node_t *n, gs_cfg_binding_t *out)
         return false;
     }
     {
-        char  *lower = gs_pool_strndup(b->pool, host, strlen(host));
+        char *lower = gs_pool_strndup(b->pool, host, strlen(host));
 
         for (char *p = lower; *p; p++) {
             *p = (char) tolower((unsigned char) *p);
@@ -194,7 +194,7 @@ join_url(gs_pool_t *pool, const char *app, const char *vdir, size_t *len)
 {
     size_t alen = strcmp(app, "/") == 0 ? 0 : strlen(app);
     size_t vlen = strcmp(vdir, "/") == 0 ? 0 : strlen(vdir);
-    char  *out = gs_pool_alloc(pool, alen + vlen + 1);
+    char *out = gs_pool_alloc(pool, alen + vlen + 1);
 
     memcpy(out, app, alen);
     memcpy(out + alen, vdir, vlen);
@@ -234,8 +234,8 @@ build_site_apps(build_t *b, const gs_cfg_node_t *sn, gs_cfg_site_t *site)
     site->vdirs = gs_pool_calloc(b->pool, (nvdirs + 1) * sizeof(gs_cfg_vdir_t));
     for (unsigned i = 0; i < sn->nchildren; i++) {
         const gs_cfg_node_t *a = sn->children[i];
-        gs_cfg_app_t        *app;
-        bool                 has_root_vdir = false;
+        gs_cfg_app_t *app;
+        bool has_root_vdir = false;
 
         if (strcmp(a->name, "application") != 0) {
             continue;
@@ -254,9 +254,9 @@ build_site_apps(build_t *b, const gs_cfg_node_t *sn, gs_cfg_site_t *site)
         }
         for (unsigned k = 0; k < a->nchildren; k++) {
             const gs_cfg_node_t *v = a->children[k];
-            gs_cfg_vdir_t       *vd;
-            const char          *physical;
-            size_t               plen;
+            gs_cfg_vdir_t *vd;
+            const char *physical;
+            size_t plen;
 
             if (strcmp(v->name, "virtualDirectory") != 0) {
                 continue;
@@ -277,10 +277,14 @@ build_site_apps(build_t *b, const gs_cfg_node_t *sn, gs_cfg_site_t *site)
             }
             ((char *) vd->physical)[plen] = '\0';
             vd->physical_len = plen;
-            has_root_vdir |= strcmp(gs_node_attr(v, "path"), "/") == 0;
+            if (strcmp(gs_node_attr(v, "path"), "/") == 0) {
+                has_root_vdir = true;
+                app->physical = vd->physical;
+            }
             for (unsigned j = 0; j + 1 < site->nvdirs; j++) {
                 if (strcasecmp(site->vdirs[j].url, vd->url) == 0) {
-                    error_at(b, v, "a second virtual directory at '%s'", vd->url[0] ? vd->url : "/");
+                    error_at(b, v, "a second virtual directory at '%s'",
+                             vd->url[0] ? vd->url : "/");
                 }
             }
         }
@@ -305,9 +309,9 @@ static void
 build_sites(build_t *b)
 {
     const gs_cfg_node_t *sec = b->cfg->server[SEC_SITES];
-    const gs_cfg_node_t *defaults_log = gs_node_child(gs_node_child(sec, "siteDefaults"),
-                                                      "logFile");
-    unsigned             nsites = 0, nbindings = 0;
+    const gs_cfg_node_t *defaults_log =
+        gs_node_child(gs_node_child(sec, "siteDefaults"), "logFile");
+    unsigned nsites = 0, nbindings = 0;
 
     for (unsigned i = 0; i < sec->nchildren; i++) {
         const gs_cfg_node_t *s = sec->children[i];
@@ -323,7 +327,7 @@ build_sites(build_t *b)
     for (unsigned i = 0; i < sec->nchildren; i++) {
         const gs_cfg_node_t *sn = sec->children[i];
         const gs_cfg_node_t *bindings = gs_node_child(sn, "bindings");
-        gs_cfg_site_t       *site;
+        gs_cfg_site_t *site;
 
         if (strcmp(sn->name, "site") != 0) {
             continue;
@@ -343,8 +347,14 @@ build_sites(build_t *b)
                 error_at(b, sn, "a second site with id %s", gs_node_attr(sn, "id"));
             }
         }
+        /* A site's logFile inherits from siteDefaults, as IIS's element defaults do. */
         site->log_file = gs_node_merge(b->pool, defaults_log, gs_node_child(sn, "logFile"),
                                        defaults_log->schema, &b->doc->log);
+        for (unsigned k = 0; k < sn->nchildren; k++) {
+            if (sn->children[k]->schema == defaults_log->schema) {
+                sn->children[k] = site->log_file;
+            }
+        }
         for (unsigned k = 0; bindings != NULL && k < bindings->nchildren; k++) {
             gs_cfg_binding_t *bd = &b->cfg->bindings[b->cfg->nbindings];
 
@@ -362,8 +372,8 @@ build_sites(build_t *b)
                     && (bd->any_ip || memcmp(&o->addr, &bd->addr, bd->addr_len) == 0))
                 {
                     gs_cfg_error(&b->doc->log, bindings->children[k]->file,
-                                 bindings->children[k]->line,
-                                 "binding '%s' is also site '%s''s", bd->text, o->site->name);
+                                 bindings->children[k]->line, "binding '%s' is also site '%s''s",
+                                 bd->text, o->site->name);
                 }
             }
             b->cfg->nbindings++;
@@ -390,7 +400,7 @@ build_modules(build_t *b, const char *const *builtins)
 {
     const gs_cfg_node_t *globals = b->cfg->server[SEC_GLOBAL_MODULES];
     const gs_cfg_node_t *modules = b->cfg->server[SEC_MODULES];
-    unsigned             nbuiltins = 0, max;
+    unsigned nbuiltins = 0, max;
 
     while (builtins[nbuiltins] != NULL) {
         nbuiltins++;
@@ -420,8 +430,8 @@ build_modules(build_t *b, const char *const *builtins)
     }
     for (unsigned i = 0; i < modules->nchildren; i++) {
         const gs_cfg_node_t *m = modules->children[i];
-        const char          *name = gs_node_attr(m, "name");
-        gs_cfg_module_t     *out = &b->cfg->modules[b->cfg->nmodules];
+        const char *name = gs_node_attr(m, "name");
+        gs_cfg_module_t *out = &b->cfg->modules[b->cfg->nmodules];
         const gs_cfg_node_t *g = NULL;
 
         for (unsigned k = 0; k < globals->nchildren; k++) {
@@ -437,6 +447,24 @@ build_modules(build_t *b, const char *const *builtins)
         out->image = g ? gs_node_attr(g, "image") : NULL;
         out->precondition = g ? gs_node_attr(g, "preCondition") : gs_node_attr(m, "preCondition");
         b->cfg->nmodules++;
+    }
+    /* As in IIS, a global module <modules> does not name is loaded for global notifications only.
+     */
+    for (unsigned i = 0; i < globals->nchildren; i++) {
+        const gs_cfg_node_t *g = globals->children[i];
+        bool listed = false;
+
+        for (unsigned k = 0; k < b->cfg->nmodules; k++) {
+            listed |= strcasecmp(b->cfg->modules[k].name, gs_node_attr(g, "name")) == 0;
+        }
+        if (!listed) {
+            gs_cfg_module_t *out = &b->cfg->modules[b->cfg->nmodules++];
+
+            out->name = gs_node_attr(g, "name");
+            out->image = gs_node_attr(g, "image");
+            out->precondition = gs_node_attr(g, "preCondition");
+            out->global_only = true;
+        }
     }
 }
 
@@ -465,9 +493,9 @@ find_site(gs_config_t *cfg, const char *name, size_t len)
 
 typedef struct located {
     const gs_cfg_occurrence_t *occ;
-    gs_cfg_site_t             *site; /* NULL: every site (a server-level <location>) */
-    const char                *url;  /* "" or "/a/b" */
-    size_t                     url_len;
+    gs_cfg_site_t *site; /* NULL: every site (a server-level <location>) */
+    const char *url;     /* "" or "/a/b" */
+    size_t url_len;
 } located_t;
 
 /* Splits "Site/url" and checks it. */
@@ -475,9 +503,9 @@ static bool
 locate(build_t *b, const gs_cfg_occurrence_t *o, located_t *out)
 {
     const char *path = o->location, *slash = strchr(path, '/');
-    size_t      name_len = slash ? (size_t) (slash - path) : strlen(path);
-    char       *url;
-    ssize_t     n;
+    size_t name_len = slash ? (size_t) (slash - path) : strlen(path);
+    char *url;
+    ssize_t n;
 
     out->occ = o;
     out->site = find_site(b->cfg, path, name_len);
@@ -576,7 +604,7 @@ build_points(build_t *b, gs_cfg_site_t *site, const located_t *locs, unsigned n)
     /* Shortest first: a point merges onto the longest point above it, already built. */
     qsort(site->points, count, sizeof(gs_cfg_point_t), by_url_length_asc);
     for (unsigned p = 0; p < count; p++) {
-        gs_cfg_point_t       *pt = &site->points[p];
+        gs_cfg_point_t *pt = &site->points[p];
         const gs_cfg_point_t *parent = NULL;
 
         for (unsigned k = p; k-- > 0;) {
@@ -597,9 +625,9 @@ build_points(build_t *b, gs_cfg_site_t *site, const located_t *locs, unsigned n)
                     here = locs[i].occ->node;
                 }
             }
-            pt->sections[s] = here ? gs_node_merge(b->pool, above, here,
-                                                   gs_schema_sections[s].elem, &b->doc->log)
-                                   : (gs_cfg_node_t *) above;
+            pt->sections[s] =
+                here ? gs_node_merge(b->pool, above, here, gs_schema_sections[s].elem, &b->doc->log)
+                     : (gs_cfg_node_t *) above;
         }
     }
     /* Longest first for lookups. */
@@ -615,11 +643,25 @@ static void
 build_locations(build_t *b)
 {
     located_t *locs = gs_pool_calloc(b->pool, (b->doc->nocc + 1) * sizeof(located_t));
-    unsigned   n = 0;
+    unsigned n = 0;
 
     for (unsigned i = 0; i < b->doc->nocc; i++) {
         if (b->doc->occ[i].location != NULL && locate(b, &b->doc->occ[i], &locs[n])) {
             n++;
+        }
+    }
+    /* "Site/app" and "Site/app/" are one place: a section set at both is set twice. */
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned k = 0; k < i; k++) {
+            if (locs[k].site == locs[i].site && locs[k].occ->section == locs[i].occ->section
+                && locs[k].url_len == locs[i].url_len
+                && strncasecmp(locs[k].url, locs[i].url, locs[i].url_len) == 0)
+            {
+                gs_cfg_error(&b->doc->log, locs[i].occ->file, locs[i].occ->line,
+                             "%s is set twice for %s (first at line %u)",
+                             gs_schema_sections[locs[i].occ->section].path, locs[i].occ->location,
+                             locs[k].occ->line);
+            }
         }
     }
     check_locks(b, locs, n);
@@ -633,7 +675,7 @@ build_locations(build_t *b)
 gs_config_t *
 gs_config_build(gs_cfg_doc_t *doc, const char *const *builtins)
 {
-    build_t      b = {doc, NULL, doc->pool};
+    build_t b = {doc, NULL, doc->pool};
     gs_config_t *cfg = gs_pool_calloc(doc->pool, sizeof(*cfg));
 
     b.cfg = cfg;
@@ -692,15 +734,15 @@ gs_config_site(const gs_config_t *cfg, const gs_sockaddr_t *local, const char *h
                size_t host_len)
 {
     const gs_cfg_binding_t *best = NULL;
-    int                     best_rank = 0;
-    unsigned                port = gs_sockaddr_port(local);
+    int best_rank = 0;
+    unsigned port = gs_sockaddr_port(local);
 
     /* Host without its port; an IPv6 literal keeps its brackets. */
     if (host != NULL) {
         const char *end = host + host_len, *colon = NULL;
 
-        for (const char *p = host[0] == '[' ? memchr(host, ']', host_len) : host; p && p < end;
-             p++) {
+        for (const char *p = host[0] == '[' ? memchr(host, ']', host_len) : host; p && p < end; p++)
+        {
             if (*p == ':') {
                 colon = p;
             }
@@ -711,8 +753,8 @@ gs_config_site(const gs_config_t *cfg, const gs_sockaddr_t *local, const char *h
     }
     for (unsigned i = 0; i < cfg->nbindings; i++) {
         const gs_cfg_binding_t *b = &cfg->bindings[i];
-        bool                    host_match, ip_match;
-        int                     rank;
+        bool host_match, ip_match;
+        int rank;
 
         if (b->port != port || !b->site->autostart) {
             continue;
@@ -760,28 +802,4 @@ gs_config_vdir(const gs_cfg_site_t *site, const char *url, size_t len)
         }
     }
     return NULL;
-}
-
-unsigned
-gs_config_endpoints(const gs_config_t *cfg, gs_sockaddr_t *out, socklen_t *lens, unsigned max)
-{
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < cfg->nbindings; i++) {
-        const gs_cfg_binding_t *b = &cfg->bindings[i];
-        bool                    seen = false;
-
-        if (!b->site->autostart) {
-            continue;
-        }
-        for (unsigned k = 0; k < n; k++) {
-            seen |= lens[k] == b->addr_len && memcmp(&out[k], &b->addr, b->addr_len) == 0;
-        }
-        if (!seen && n < max) {
-            out[n] = b->addr;
-            lens[n] = b->addr_len;
-            n++;
-        }
-    }
-    return n;
 }

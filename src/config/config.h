@@ -20,48 +20,52 @@
 #include <stdint.h>
 
 typedef struct gs_cfg_binding {
-    gs_sockaddr_t addr;     /* the IP ("*" is the any address) and port */
-    socklen_t     addr_len;
-    bool          any_ip;
-    unsigned      port;
-    const char   *host;     /* lower case; "" for every host */
-    const char   *text;     /* bindingInformation as written */
+    gs_sockaddr_t addr; /* the IP ("*" is the any address) and port */
+    socklen_t addr_len;
+    bool any_ip;
+    unsigned port;
+    const char *host; /* lower case; "" for every host */
+    const char *text; /* bindingInformation as written */
     struct gs_cfg_site *site;
 } gs_cfg_binding_t;
 
 typedef struct gs_cfg_vdir {
-    const char *url;      /* the full URL path: application path + vdir path, no trailing '/' ("" for the root) */
-    size_t      url_len;
+    const char *url; /* the full URL path: application path + vdir path, no trailing '/' ("" for the
+                        root) */
+    size_t url_len;
     const char *physical; /* absolute, with a trailing '/' */
-    size_t      physical_len;
+    size_t physical_len;
     struct gs_cfg_app *app;
+    void *objects; /* the pipeline's IMetadataInfo */
 } gs_cfg_vdir_t;
 
 typedef struct gs_cfg_app {
-    const char  *path; /* "/" or "/app" */
-    const char  *pool;
+    const char *path; /* "/" or "/app" */
+    const char *pool;
     struct gs_cfg_site *site;
+    const char *physical; /* its root virtual directory's */
+    void *objects;        /* the pipeline's IHttpApplication */
 } gs_cfg_app_t;
 
 /* The sections as they apply at and below one path of a site. */
 typedef struct gs_cfg_point {
-    const char    *url; /* "" for the site root, else "/a/b" (no trailing '/') */
-    size_t         url_len;
+    const char *url; /* "" for the site root, else "/a/b" (no trailing '/') */
+    size_t url_len;
     gs_cfg_node_t *sections[GS_SCHEMA_SECTIONS];
 } gs_cfg_point_t;
 
 typedef struct gs_cfg_site {
-    const char    *name;
-    unsigned       id;
-    bool           autostart;
-    gs_cfg_app_t  *apps;
-    unsigned       napps;
+    const char *name;
+    unsigned id;
+    bool autostart;
+    gs_cfg_app_t *apps;
+    unsigned napps;
     gs_cfg_vdir_t *vdirs; /* longest URL first */
-    unsigned       nvdirs;
+    unsigned nvdirs;
     gs_cfg_point_t *points; /* longest URL first; the last is the site root */
-    unsigned        npoints;
-    gs_cfg_node_t  *log_file; /* siteDefaults/logFile merged with the site's */
-    void           *objects;  /* the pipeline's IHttpSite & co, made with the configuration */
+    unsigned npoints;
+    gs_cfg_node_t *log_file; /* siteDefaults/logFile merged with the site's */
+    void *objects;           /* the pipeline's IHttpSite & co, made with the configuration */
 } gs_cfg_site_t;
 
 typedef struct gs_cfg_pool {
@@ -73,23 +77,25 @@ typedef struct gs_cfg_module {
     const char *name;
     const char *image; /* NULL for a built-in */
     const char *precondition;
+    bool global_only; /* in <globalModules> but not <modules>: no request notifications */
 } gs_cfg_module_t;
 
 typedef struct gs_config {
-    atomic_uint       refs;
-    uint64_t          generation;
-    gs_pool_t        *pool;
-    const char       *file; /* NULL for the embedded default */
-    gs_cfg_site_t    *sites;
-    unsigned          nsites;
+    atomic_uint refs;
+    uint64_t generation;
+    gs_pool_t *pool;
+    const char *file; /* NULL for the embedded default */
+    gs_cfg_site_t *sites;
+    unsigned nsites;
     gs_cfg_binding_t *bindings;
-    unsigned          nbindings;
-    gs_cfg_pool_t    *pools;
-    unsigned          npools;
-    gs_cfg_module_t  *modules; /* in pipeline order */
-    unsigned          nmodules;
-    gs_cfg_node_t    *server[GS_SCHEMA_SECTIONS]; /* server-level sections, merged with defaults */
-    void (*release_objects)(struct gs_config *cfg);
+    unsigned nbindings;
+    gs_cfg_pool_t *pools;
+    unsigned npools;
+    gs_cfg_module_t *modules; /* in pipeline order, then the global-only ones */
+    unsigned nmodules;
+    gs_cfg_node_t *server[GS_SCHEMA_SECTIONS]; /* server-level sections, merged with defaults */
+    void (*release_objects)(struct gs_config *cfg); /* frees what `objects` point to */
+    void *objects;
 } gs_config_t;
 
 /*
@@ -116,10 +122,6 @@ const gs_cfg_point_t *gs_config_point(const gs_cfg_site_t *site, const char *url
 
 /* The virtual directory a URL path falls in; NULL if none (no application at "/"). */
 const gs_cfg_vdir_t *gs_config_vdir(const gs_cfg_site_t *site, const char *url, size_t len);
-
-/* The distinct listening addresses of every binding, for the core. */
-unsigned gs_config_endpoints(const gs_config_t *cfg, gs_sockaddr_t *out, socklen_t *lens,
-                             unsigned max);
 
 /*
  * The embedded default as a document (malloc'd, *len bytes): one site, a

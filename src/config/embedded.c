@@ -18,16 +18,37 @@ put_escaped(char **buf, size_t *len, size_t *cap, const char *s)
 {
     for (; *s != '\0'; s++) {
         const char *rep = NULL;
-        char        one[2] = {*s, '\0'};
-        size_t      n;
+        char one[2] = {*s, '\0'};
+        size_t n;
 
         switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&apos;"; break;
-        default: rep = one; break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&apos;";
+            break;
+        case '\t':
+            rep = "&#9;";
+            break; /* XML would read a raw one as a space */
+        case '\n':
+            rep = "&#10;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        default:
+            rep = one;
+            break;
         }
         n = strlen(rep);
         if (*len + n + 1 > *cap) {
@@ -57,7 +78,7 @@ gs_config_embedded(const char *root, const char *const *listens, unsigned nliste
                    const char *const *default_documents, size_t *out_len)
 {
     size_t len = 0, cap = 1024;
-    char  *buf = gs_xmalloc(cap);
+    char *buf = gs_xmalloc(cap);
 
     buf[0] = '\0';
     put(&buf, &len, &cap,

@@ -20,20 +20,32 @@ static atomic_uint_fast64_t next_version = 1;
 
 /* ---- the log ------------------------------------------------------------- */
 
-static void
+static void __attribute__((format(printf, 5, 0)))
 log_line(gs_cfg_log_t *log, const char *kind, const char *file, unsigned line, const char *fmt,
          va_list ap)
 {
     char text[1024];
-    int  n;
+    int n;
 
     if (log->count == MAX_LOG_LINES) {
+        log->dropped++;
         return;
     }
     n = line ? snprintf(text, sizeof(text), "%s:%u: %s", file, line, kind)
              : snprintf(text, sizeof(text), "%s: %s", file, kind);
+    if (n < 0 || (size_t) n >= sizeof(text)) {
+        n = (int) sizeof(text) - 1; /* a file name that long leaves no room for the message */
+    }
     vsnprintf(text + n, sizeof(text) - (size_t) n, fmt, ap);
+    /* One problem per line: values and libxml2's messages may hold line breaks or controls. */
+    for (char *p = text; *p != '\0'; p++) {
+        if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+            *p = '?';
+        }
+    }
     log->lines = gs_xrealloc(log->lines, (log->count + 1) * sizeof(char *));
+    log->warning = gs_xrealloc(log->warning, (log->count + 1) * sizeof(bool));
+    log->warning[log->count] = kind[0] != '\0';
     log->lines[log->count++] = gs_xstrdup(text);
 }
 
@@ -65,6 +77,7 @@ gs_cfg_log_free(gs_cfg_log_t *log)
         free(log->lines[i]);
     }
     free(log->lines);
+    free(log->warning);
     memset(log, 0, sizeof(*log));
 }
 
@@ -96,7 +109,7 @@ void
 gs_node_add_child(gs_pool_t *pool, gs_cfg_node_t *parent, gs_cfg_node_t *child)
 {
     if (parent->nchildren == parent->cap) {
-        unsigned        cap = parent->cap ? parent->cap * 2 : 4;
+        unsigned cap = parent->cap ? parent->cap * 2 : 4;
         gs_cfg_node_t **grown = gs_pool_alloc(pool, cap * sizeof(*grown));
 
         if (parent->nchildren) {
@@ -173,7 +186,7 @@ copy_attrs(gs_pool_t *pool, gs_cfg_node_t *out, const gs_cfg_node_t *parent,
 {
     for (unsigned i = 0; i < out->nattrs; i++) {
         const gs_schema_attr_t *s = &out->schema->attrs[i];
-        const gs_cfg_attr_t    *from = NULL;
+        const gs_cfg_attr_t *from = NULL;
 
         if (child != NULL && child->attrs[i].set) {
             from = &child->attrs[i];
@@ -204,7 +217,7 @@ merge_entries(gs_pool_t *pool, gs_cfg_node_t *out, const gs_cfg_node_t *parent,
     }
     for (unsigned i = 0; child != NULL && i < child->nchildren; i++) {
         const gs_cfg_node_t *op = child->children[i];
-        unsigned             w = 0;
+        unsigned w = 0;
 
         if (op->schema != entry) {
             continue;
@@ -237,8 +250,8 @@ gs_node_merge(gs_pool_t *pool, const gs_cfg_node_t *parent, const gs_cfg_node_t 
               const gs_schema_elem_t *schema, gs_cfg_log_t *log)
 {
     const gs_cfg_node_t *from = child ? child : parent;
-    gs_cfg_node_t       *out = gs_node_new(pool, schema, schema->name, GS_NODE_ELEMENT,
-                                           from->file, from->line);
+    gs_cfg_node_t *out =
+        gs_node_new(pool, schema, schema->name, GS_NODE_ELEMENT, from->file, from->line);
 
     out->name = from->name;
     copy_attrs(pool, out, parent, child);
@@ -252,8 +265,8 @@ gs_node_merge(gs_pool_t *pool, const gs_cfg_node_t *parent, const gs_cfg_node_t 
 
             for (unsigned i = 0; i < src->nchildren; i++) {
                 if (src->children[i]->schema == *c) {
-                    gs_node_add_child(pool, out, gs_node_merge(pool, NULL, src->children[i], *c,
-                                                               log));
+                    gs_node_add_child(pool, out,
+                                      gs_node_merge(pool, NULL, src->children[i], *c, log));
                 }
             }
             continue;
@@ -264,8 +277,8 @@ gs_node_merge(gs_pool_t *pool, const gs_cfg_node_t *parent, const gs_cfg_node_t 
 
             /* A nested element always exists once merged, with its defaults. */
             if (p == NULL && k == NULL) {
-                gs_cfg_node_t *empty = gs_node_new(pool, *c, (*c)->name, GS_NODE_ELEMENT,
-                                                   from->file, from->line);
+                gs_cfg_node_t *empty =
+                    gs_node_new(pool, *c, (*c)->name, GS_NODE_ELEMENT, from->file, from->line);
 
                 gs_node_add_child(pool, out, gs_node_merge(pool, NULL, empty, *c, log));
             } else {
@@ -300,7 +313,7 @@ static PCWSTR
 node_GetAttributeW(const IGuiseConfigElement *This, PCSTR pszName)
 {
     const gs_cfg_node_t *n = impl(This);
-    int                  i = pszName ? attr_index(n, pszName) : -1;
+    int i = pszName ? attr_index(n, pszName) : -1;
 
     return i < 0 ? NULL : n->attrs[i].wvalue;
 }

@@ -20,31 +20,33 @@
 typedef enum { GS_NODE_ELEMENT, GS_NODE_REMOVE, GS_NODE_CLEAR } gs_node_op_t;
 
 typedef struct gs_cfg_attr {
-    const char *value;  /* NULL: absent */
-    wchar_t    *wvalue; /* the same, wide */
-    bool        set;    /* written in the file (overrides when merging) */
+    const char *value; /* NULL: absent */
+    wchar_t *wvalue;   /* the same, wide */
+    bool set;          /* written in the file (overrides when merging) */
 } gs_cfg_attr_t;
 
 typedef struct gs_cfg_node gs_cfg_node_t;
 
 struct gs_cfg_node {
-    IGuiseConfigElement     IGuiseConfigElement_iface;
+    IGuiseConfigElement IGuiseConfigElement_iface;
     const gs_schema_elem_t *schema;
-    const char             *name;
-    gs_node_op_t            op;
-    const char             *file;
-    unsigned                line;
-    gs_cfg_attr_t          *attrs; /* one per schema attribute, in schema order */
-    unsigned                nattrs;
-    gs_cfg_node_t         **children;
-    unsigned                nchildren, cap;
-    uint64_t                version;
+    const char *name;
+    gs_node_op_t op;
+    const char *file;
+    unsigned line;
+    gs_cfg_attr_t *attrs; /* one per schema attribute, in schema order */
+    unsigned nattrs;
+    gs_cfg_node_t **children;
+    unsigned nchildren, cap;
+    uint64_t version;
 };
 
 /* Errors and warnings, each "file:line: message", collected while reading. */
 typedef struct gs_cfg_log {
-    char   **lines;
+    char **lines;
+    bool *warning; /* by line: a warning rather than an error */
     unsigned count, errors;
+    unsigned dropped; /* lines past the limit, counted only */
 } gs_cfg_log_t;
 
 void gs_cfg_error(gs_cfg_log_t *log, const char *file, unsigned line, const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -21,9 +22,9 @@
 
 typedef struct walk {
     gs_cfg_doc_t *doc;
-    gs_pool_t    *pool;
-    const char   *file;
-    bool          warned_config_sections;
+    gs_pool_t *pool;
+    const char *file;
+    bool warned_config_sections;
 } walk_t;
 
 static const char *
@@ -51,19 +52,47 @@ is_blank(const xmlChar *s)
     return true;
 }
 
+/*
+ * libxml2 gives a text node the line where it ends (the next tag's); the
+ * line of its first visible character is that less the line breaks after it.
+ */
+static unsigned
+text_line(const xmlNode *x)
+{
+    const xmlChar *p = x->content;
+    unsigned line = line_of(x);
+
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+        p++;
+    }
+    for (; *p != '\0'; p++) {
+        if (*p == '\n' && line > 1) {
+            line--;
+        }
+    }
+    return line;
+}
+
 /* Text, CDATA, entities and processing instructions have no place in this file. */
 static bool
 stray_content(walk_t *w, const xmlNode *x, const char *where)
 {
     switch (x->type) {
     case XML_ELEMENT_NODE:
+        if (x->ns != NULL) {
+            gs_cfg_error(&w->doc->log, w->file, line_of(x),
+                         "<%s> is in an XML namespace: the configuration's elements have none",
+                         name_of(x));
+            return true;
+        }
+        return false;
     case XML_COMMENT_NODE:
         return false;
     case XML_TEXT_NODE:
         if (is_blank(x->content)) {
             return false;
         }
-        gs_cfg_error(&w->doc->log, w->file, line_of(x), "unexpected text in <%s>", where);
+        gs_cfg_error(&w->doc->log, w->file, text_line(x), "unexpected text in <%s>", where);
         return true;
     default:
         gs_cfg_error(&w->doc->log, w->file, line_of(x), "unexpected XML content in <%s>", where);
@@ -75,12 +104,13 @@ static void
 read_attributes(walk_t *w, const xmlNode *x, gs_cfg_node_t *n, bool keys_only)
 {
     const gs_schema_elem_t *schema = n->schema;
+    uint64_t bad = 0; /* attributes present with a bad value: not "missing" too */
 
     for (const xmlAttr *a = x->properties; a != NULL; a = a->next) {
-        const char             *name = (const char *) a->name;
+        const char *name = (const char *) a->name;
         const gs_schema_attr_t *s = gs_schema_attr(schema, name);
-        xmlChar                *value;
-        const char             *why, *canonical;
+        xmlChar *value;
+        const char *why, *canonical;
 
         if (s == NULL || (keys_only && !s->key)) {
             gs_cfg_error(&w->doc->log, w->file, line_of(x), "<%s> has no attribute '%s'",
@@ -88,8 +118,7 @@ read_attributes(walk_t *w, const xmlNode *x, gs_cfg_node_t *n, bool keys_only)
             continue;
         }
         if (a->ns != NULL) {
-            gs_cfg_error(&w->doc->log, w->file, line_of(x), "attribute '%s' has a namespace",
-                         name);
+            gs_cfg_error(&w->doc->log, w->file, line_of(x), "attribute '%s' has a namespace", name);
             continue;
         }
         value = xmlNodeListGetString(x->doc, a->children, 1);
@@ -97,6 +126,7 @@ read_attributes(walk_t *w, const xmlNode *x, gs_cfg_node_t *n, bool keys_only)
         if (why != NULL) {
             gs_cfg_error(&w->doc->log, w->file, line_of(x), "<%s %s=\"%s\">: the value %s",
                          name_of(x), name, value ? (const char *) value : "", why);
+            bad |= 1ull << ((unsigned) (s - schema->attrs) & 63);
         } else {
             gs_node_set_attr(w->pool, n, (unsigned) (s - schema->attrs), canonical);
         }
@@ -105,7 +135,8 @@ read_attributes(walk_t *w, const xmlNode *x, gs_cfg_node_t *n, bool keys_only)
     for (unsigned i = 0; i < n->nattrs; i++) {
         const gs_schema_attr_t *s = &schema->attrs[i];
 
-        if ((s->required || (keys_only && s->key)) && !n->attrs[i].set) {
+        /* <remove> names its entry by the key alone. */
+        if ((keys_only ? s->key : s->required) && !n->attrs[i].set && !(bad & (1ull << (i & 63)))) {
             gs_cfg_error(&w->doc->log, w->file, line_of(x), "<%s> needs the attribute '%s'",
                          name_of(x), s->name);
         }
@@ -120,9 +151,9 @@ read_children(walk_t *w, const xmlNode *x, gs_cfg_node_t *n)
     const gs_schema_elem_t *schema = n->schema;
 
     for (const xmlNode *c = x->children; c != NULL; c = c->next) {
-        const char             *name;
+        const char *name;
         const gs_schema_elem_t *child;
-        gs_cfg_node_t          *op;
+        gs_cfg_node_t *op;
 
         if (stray_content(w, c, name_of(x)) || c->type != XML_ELEMENT_NODE) {
             continue;
@@ -133,8 +164,7 @@ read_children(walk_t *w, const xmlNode *x, gs_cfg_node_t *n)
             continue;
         }
         if (schema->entry != NULL && strcmp(name, "remove") == 0) {
-            op = gs_node_new(w->pool, schema->entry, "remove", GS_NODE_REMOVE, w->file,
-                             line_of(c));
+            op = gs_node_new(w->pool, schema->entry, "remove", GS_NODE_REMOVE, w->file, line_of(c));
             read_attributes(w, c, op, true);
             gs_node_add_child(w->pool, n, op);
             continue;
@@ -165,9 +195,9 @@ read_children(walk_t *w, const xmlNode *x, gs_cfg_node_t *n)
 static gs_cfg_node_t *
 read_element(walk_t *w, const xmlNode *x, const gs_schema_elem_t *schema)
 {
-    gs_cfg_node_t *n = gs_node_new(w->pool, schema, gs_pool_strndup(w->pool, name_of(x),
-                                                                    strlen(name_of(x))),
-                                   GS_NODE_ELEMENT, w->file, line_of(x));
+    gs_cfg_node_t *n =
+        gs_node_new(w->pool, schema, gs_pool_strndup(w->pool, name_of(x), strlen(name_of(x))),
+                    GS_NODE_ELEMENT, w->file, line_of(x));
 
     read_attributes(w, x, n, false);
     read_children(w, x, n);
@@ -175,8 +205,8 @@ read_element(walk_t *w, const xmlNode *x, const gs_schema_elem_t *schema)
 }
 
 static void
-add_occurrence(walk_t *w, unsigned section, gs_cfg_node_t *node, const char *location,
-               bool locked, unsigned line)
+add_occurrence(walk_t *w, unsigned section, gs_cfg_node_t *node, const char *location, bool locked,
+               unsigned line)
 {
     gs_cfg_doc_t *doc = w->doc;
 
@@ -193,7 +223,7 @@ add_occurrence(walk_t *w, unsigned section, gs_cfg_node_t *node, const char *loc
         }
     }
     if (doc->nocc == doc->cap) {
-        unsigned             cap = doc->cap ? doc->cap * 2 : 16;
+        unsigned cap = doc->cap ? doc->cap * 2 : 16;
         gs_cfg_occurrence_t *grown = gs_pool_alloc(w->pool, cap * sizeof(*grown));
 
         if (doc->nocc) {
@@ -216,10 +246,10 @@ add_occurrence(walk_t *w, unsigned section, gs_cfg_node_t *node, const char *loc
 static void
 read_group(walk_t *w, const xmlNode *x, const char *prefix, const char *location, bool locked)
 {
-    char                       path[256];
+    char path[256];
     const gs_schema_section_t *s;
-    size_t                     n;
-    bool                       group = false;
+    size_t n;
+    bool group = false;
 
     snprintf(path, sizeof(path), "%s%s%s", prefix, prefix[0] ? "/" : "", name_of(x));
     s = gs_schema_section(path);
@@ -260,8 +290,8 @@ read_group(walk_t *w, const xmlNode *x, const char *prefix, const char *location
 static gs_cfg_node_t *
 read_attributes_only(walk_t *w, const xmlNode *x, const gs_schema_elem_t *schema)
 {
-    gs_cfg_node_t *n = gs_node_new(w->pool, schema, schema->name, GS_NODE_ELEMENT, w->file,
-                                   line_of(x));
+    gs_cfg_node_t *n =
+        gs_node_new(w->pool, schema, schema->name, GS_NODE_ELEMENT, w->file, line_of(x));
 
     read_attributes(w, x, n, false);
     return n;
@@ -271,11 +301,19 @@ static void
 read_location(walk_t *w, const xmlNode *x)
 {
     gs_cfg_node_t *loc = read_attributes_only(w, x, &gs_schema_location);
-    const char    *path = gs_node_attr(loc, "path");
-    const char    *mode = gs_node_attr(loc, "overrideMode");
-    const char    *location = path && path[0] && strcmp(path, ".") != 0 ? path : NULL;
-    bool           locked = mode && strcmp(mode, "Deny") == 0;
+    const char *path = gs_node_attr(loc, "path");
+    const char *mode = gs_node_attr(loc, "overrideMode");
+    const char *location = path && path[0] && strcmp(path, ".") != 0 ? path : NULL;
+    size_t len = location ? strlen(location) : 0;
+    bool locked = mode && strcmp(mode, "Deny") == 0;
 
+    /* "Site/url/" is "Site/url": one spelling, so that a section set at both is caught. */
+    while (len > 0 && location[len - 1] == '/') {
+        len--;
+    }
+    if (location != NULL) {
+        location = len > 0 ? gs_pool_strndup(w->pool, location, len) : NULL;
+    }
     for (const xmlNode *c = x->children; c != NULL; c = c->next) {
         if (stray_content(w, c, "location") || c->type != XML_ELEMENT_NODE) {
             continue;
@@ -292,9 +330,9 @@ read_location(walk_t *w, const xmlNode *x)
 static void
 read_root(walk_t *w, const xmlNode *root)
 {
-    if (root == NULL || strcmp(name_of(root), "configuration") != 0) {
+    if (root == NULL || strcmp(name_of(root), "configuration") != 0 || root->ns != NULL) {
         gs_cfg_error(&w->doc->log, w->file, root ? line_of(root) : 0,
-                     "the document element must be <configuration>");
+                     "the document element must be <configuration> (in no XML namespace)");
         return;
     }
     if (root->properties != NULL) {
@@ -324,12 +362,40 @@ read_root(walk_t *w, const xmlNode *root)
     }
 }
 
+/* The first error libxml2 raises is the one to report: the later ones follow from it. */
+static void
+keep_first_error(void *user, xmlErrorPtr error)
+{
+    xmlParserCtxtPtr ctxt = user;
+    xmlError *first = ctxt->_private;
+
+    if (first->code == 0 && error->level >= XML_ERR_ERROR) {
+        first->code = error->code;
+        first->line = error->line;
+        first->message = (char *) xmlStrdup((const xmlChar *) error->message);
+    }
+}
+
+/* The line of the first "<!DOCTYPE" (libxml2 keeps none for it). */
+static unsigned
+doctype_line(const char *data, size_t len)
+{
+    const char *d = memmem(data, len, "<!DOCTYPE", 9);
+    unsigned line = 1;
+
+    for (const char *p = data; d != NULL && p < d; p++) {
+        line += *p == '\n';
+    }
+    return line;
+}
+
 int
 gs_cfg_read_memory(const char *name, const char *data, size_t len, gs_cfg_doc_t *doc)
 {
+    xmlError first = {0};
     xmlParserCtxtPtr ctxt;
-    xmlDocPtr        xdoc;
-    walk_t           w;
+    xmlDocPtr xdoc;
+    walk_t w;
 
     memset(doc, 0, sizeof(*doc));
     doc->pool = gs_pool_create();
@@ -343,12 +409,14 @@ gs_cfg_read_memory(const char *name, const char *data, size_t len, gs_cfg_doc_t 
         gs_panic("out of memory creating an XML parser");
     }
     /* No network, no DTD, no entity expansion; errors come back to us, not to stderr. */
+    ctxt->_private = &first;
+    ctxt->sax->serror = keep_first_error;
     xdoc = xmlCtxtReadMemory(ctxt, data, (int) len, doc->file, NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (xdoc == NULL) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char            message[512];
-        size_t          n;
+    if (xdoc == NULL || first.code != 0) {
+        const xmlError *e = first.code != 0 ? &first : xmlCtxtGetLastError(ctxt);
+        char message[512];
+        size_t n;
 
         snprintf(message, sizeof(message), "%s", e && e->message ? e->message : "not XML");
         n = strlen(message);
@@ -357,11 +425,13 @@ gs_cfg_read_memory(const char *name, const char *data, size_t len, gs_cfg_doc_t 
         }
         gs_cfg_error(&doc->log, doc->file, e ? (unsigned) e->line : 0, "not well-formed XML: %s",
                      message);
+        xmlFree(first.message);
+        xmlFreeDoc(xdoc);
         xmlFreeParserCtxt(ctxt);
         return -1;
     }
     if (xdoc->intSubset != NULL || xdoc->extSubset != NULL) {
-        gs_cfg_error(&doc->log, doc->file, 1, "a DOCTYPE is not allowed");
+        gs_cfg_error(&doc->log, doc->file, doctype_line(data, len), "a DOCTYPE is not allowed");
     } else {
         w.doc = doc;
         w.pool = doc->pool;
@@ -378,9 +448,9 @@ int
 gs_cfg_read_file(const char *path, gs_cfg_doc_t *doc)
 {
     struct stat st;
-    char       *data;
-    ssize_t     got = 0;
-    int         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc;
+    char *data;
+    ssize_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc;
 
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         int err = errno;

@@ -18,20 +18,20 @@
 
 /* One section as written at one level. */
 typedef struct gs_cfg_occurrence {
-    unsigned       section;  /* index in gs_schema_sections */
-    gs_cfg_node_t *node;     /* as read: collection operations unresolved */
-    const char    *location; /* NULL: the server level; else "Site" or "Site/url" */
-    bool           locked;   /* in a <location overrideMode="Deny">: deeper levels may not set it */
-    const char    *file;
-    unsigned       line;
+    unsigned section;     /* index in gs_schema_sections */
+    gs_cfg_node_t *node;  /* as read: collection operations unresolved */
+    const char *location; /* NULL: the server level; else "Site" or "Site/url" */
+    bool locked;          /* in a <location overrideMode="Deny">: deeper levels may not set it */
+    const char *file;
+    unsigned line;
 } gs_cfg_occurrence_t;
 
 typedef struct gs_cfg_doc {
-    gs_pool_t           *pool; /* everything the document holds */
-    const char          *file;
+    gs_pool_t *pool; /* everything the document holds */
+    const char *file;
     gs_cfg_occurrence_t *occ;
-    unsigned             nocc, cap;
-    gs_cfg_log_t         log;
+    unsigned nocc, cap;
+    gs_cfg_log_t log;
 } gs_cfg_doc_t;
 
 /* Reads a file.  0 when it has no error (warnings may be in the log), -1 otherwise. */

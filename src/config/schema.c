@@ -12,27 +12,29 @@
 #include <string.h>
 #include <strings.h>
 
-#define END {NULL, 0, NULL, false, false, NULL, 0, 0}
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, 0, NULL, false, false, NULL, 0, 0                                                    \
+    }
 
 static const char *const protocols[] = {"http", NULL};
 static const char *const log_periods[] = {"Daily", "Hourly", "Monthly", NULL};
 static const char *const log_formats[] = {"W3C", NULL};
 static const char *const log_fields[] = {
-    "Date",       "Time",        "ClientIP",  "UserName",   "SiteName", "ComputerName",
-    "ServerIP",   "Method",      "UriStem",   "UriQuery",   "HttpStatus", "Win32Status",
-    "TimeTaken",  "ServerPort",  "UserAgent", "Cookie",     "Referer",  "ProtocolVersion",
-    "Host",       "HttpSubStatus", NULL};
+    "Date",      "Time",          "ClientIP",  "UserName", "SiteName",   "ComputerName",
+    "ServerIP",  "Method",        "UriStem",   "UriQuery", "HttpStatus", "Win32Status",
+    "TimeTaken", "ServerPort",    "UserAgent", "Cookie",   "Referer",    "ProtocolVersion",
+    "Host",      "HttpSubStatus", NULL};
 static const char *const central_modes[] = {"Site", NULL};
 static const char *const override_modes[] = {"Allow", "Deny", "Inherit", NULL};
 static const char *const selective_logging[] = {"LogAll", "LogSuccessful", "LogError", NULL};
 static const char *const browse_flags[] = {"Date", "Time", "Size", "Extension", "LongDate", NULL};
 static const char *const cache_modes[] = {"NoControl", "DisableCache", "UseMaxAge", "UseExpires",
                                           NULL};
-static const char *const logon_methods[] = {"Interactive", "Batch", "Network", "ClearText",
-                                            NULL};
+static const char *const logon_methods[] = {"Interactive", "Batch", "Network", "ClearText", NULL};
 
 #define DEFAULT_LOG_FIELDS                                                                         \
-    "Date, Time, ClientIP, UserName, ServerIP, Method, UriStem, UriQuery, HttpStatus, "           \
+    "Date, Time, ClientIP, UserName, ServerIP, Method, UriStem, UriQuery, HttpStatus, "            \
     "Win32Status, TimeTaken, ServerPort, UserAgent, Referer, HttpSubStatus"
 
 /* ---- system.applicationHost/sites ---------------------------------------------- */
@@ -101,8 +103,8 @@ static const gs_schema_attr_t pool_attrs[] = {
     END,
 };
 static const gs_schema_elem_t pool = {"add", pool_attrs, pool_children, NULL, false};
-static const gs_schema_elem_t pool_defaults = {"applicationPoolDefaults", NULL, pool_children,
-                                               NULL, false};
+static const gs_schema_elem_t pool_defaults = {"applicationPoolDefaults", NULL, pool_children, NULL,
+                                               false};
 static const gs_schema_elem_t *const pools_children[] = {&pool_defaults, NULL};
 static const gs_schema_elem_t pools = {"applicationPools", NULL, pools_children, &pool, false};
 
@@ -123,8 +125,7 @@ static const gs_schema_attr_t global_module_attrs[] = {
     END,
 };
 static const gs_schema_elem_t global_module = {"add", global_module_attrs, NULL, NULL, false};
-static const gs_schema_elem_t global_modules = {"globalModules", NULL, NULL, &global_module,
-                                                false};
+static const gs_schema_elem_t global_modules = {"globalModules", NULL, NULL, &global_module, false};
 
 static const gs_schema_attr_t module_attrs[] = {
     {"name", GS_CFG_NAME, NULL, true, true, NULL, 0, 0},
@@ -187,8 +188,7 @@ static const gs_schema_attr_t http_logging_attrs[] = {
     {"selectiveLogging", GS_CFG_ENUM, "LogAll", false, false, selective_logging, 0, 0},
     END,
 };
-static const gs_schema_elem_t http_logging = {"httpLogging", http_logging_attrs, NULL, NULL,
-                                              false};
+static const gs_schema_elem_t http_logging = {"httpLogging", http_logging_attrs, NULL, NULL, false};
 
 /* ---- system.webServer/security/authentication ----------------------------------- */
 
@@ -309,7 +309,7 @@ has_control(const char *s)
 static const char *
 check_uint(const gs_schema_attr_t *a, const char *v)
 {
-    char              *end;
+    char *end;
     unsigned long long n;
 
     if (*v < '0' || *v > '9') {
@@ -345,8 +345,8 @@ check_flags(const gs_schema_attr_t *a, const char *v)
 
     while (*p != '\0') {
         const char *end = strchr(p, ',');
-        size_t      n = end ? (size_t) (end - p) : strlen(p);
-        bool        found = false;
+        size_t n = end ? (size_t) (end - p) : strlen(p);
+        bool found = false;
 
         while (n > 0 && *p == ' ') {
             p++, n--;
@@ -373,46 +373,81 @@ check_urlpath(const char *v)
     if (v[0] != '/') {
         return "does not start with '/'";
     }
-    if (strstr(v, "//") != NULL || strstr(v, "/./") != NULL || strstr(v, "/../") != NULL
-        || strchr(v, '\\') != NULL || strchr(v, '?') != NULL || strchr(v, '%') != NULL)
+    if (strstr(v, "//") != NULL || strchr(v, '\\') != NULL || strchr(v, '?') != NULL
+        || strchr(v, '%') != NULL)
     {
-        return "is not a plain URL path (no '//', dot segments, '\\', '?' or '%')";
+        return "is not a plain URL path (no '//', '\\', '?' or '%')";
     }
-    if (strlen(v) >= 2 && (strcmp(v + strlen(v) - 2, "/.") == 0 || strstr(v, "/..") != NULL)) {
-        return "has a dot segment";
+    for (const char *seg = v + 1; *seg != '\0';) {
+        size_t n = strcspn(seg, "/");
+
+        if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+            return "has a dot segment";
+        }
+        seg += n + (seg[n] == '/');
     }
     return NULL;
+}
+
+/*
+ * A host name as bindings name it: letters, digits, '-', '.', '_' (no port,
+ * no wildcard), or an IPv6 literal in brackets as a Host header carries it.
+ */
+static bool
+is_host_name(const char *s)
+{
+    if (s[0] == '[') {
+        size_t n = strspn(s + 1, "0123456789abcdefABCDEF:.");
+
+        return n > 0 && s[1 + n] == ']' && s[2 + n] == '\0';
+    }
+    for (; *s != '\0'; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')
+              || *s == '-' || *s == '.' || *s == '_'))
+        {
+            return false;
+        }
+    }
+    return true;
 }
 
 static const char *
 check_binding(const char *v)
 {
-    const char *last = strrchr(v, ':'), *port;
-    char       *end;
-    long        n;
+    const char *port, *end;
+    size_t digits;
 
     /* IP:PORT:HOST, the IP "*", an IPv4 address or an IPv6 one in brackets. */
-    if (last == NULL) {
-        return "is not IP:PORT:HOST";
-    }
     if (v[0] == '[') {
         const char *close = strchr(v, ']');
 
         if (close == NULL || close[1] != ':') {
             return "is not IP:PORT:HOST";
         }
+        if (close == v + 1) {
+            return "has an empty IPv6 address (\"*\" is every address)";
+        }
         port = close + 2;
     } else {
         const char *colon = strchr(v, ':');
 
-        if (colon == last) {
+        if (colon == NULL) {
             return "is not IP:PORT:HOST";
         }
         port = colon + 1;
     }
-    n = strtol(port, &end, 10);
-    if (end == port || *end != ':' || n < 0 || n > 65535) {
+    end = strchr(port, ':');
+    if (end == NULL) {
+        return "is not IP:PORT:HOST";
+    }
+    digits = (size_t) (end - port);
+    if (digits == 0 || digits > 5 || strspn(port, "0123456789") != digits
+        || strtol(port, NULL, 10) > 65535)
+    {
         return "has no port from 0 to 65535 (0: any free port)";
+    }
+    if (!is_host_name(end + 1)) {
+        return "has a host name with other than letters, digits, '-', '.' and '_'";
     }
     return NULL;
 }
@@ -422,7 +457,7 @@ check_timespan(const char *v)
 {
     /* [d.]hh:mm:ss */
     unsigned d = 0, h, m, s;
-    char     tail;
+    char tail;
 
     if (sscanf(v, "%u.%u:%u:%u%c", &d, &h, &m, &s, &tail) == 4
         || (d = 0, sscanf(v, "%u:%u:%u%c", &h, &m, &s, &tail) == 3))

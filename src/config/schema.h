@@ -28,33 +28,33 @@ typedef enum {
 } gs_cfg_type_t;
 
 typedef struct gs_schema_attr {
-    const char         *name;
-    gs_cfg_type_t       type;
-    const char         *def; /* NULL: no default (absent means absent) */
-    bool                required;
-    bool                key; /* identifies an entry of a collection */
-    const char *const  *values;
-    unsigned long long  min, max;
+    const char *name;
+    gs_cfg_type_t type;
+    const char *def; /* NULL: no default (absent means absent) */
+    bool required;
+    bool key; /* identifies an entry of a collection */
+    const char *const *values;
+    unsigned long long min, max;
 } gs_schema_attr_t;
 
 typedef struct gs_schema_elem gs_schema_elem_t;
 
 struct gs_schema_elem {
-    const char                    *name;
-    const gs_schema_attr_t        *attrs; /* NULL-name terminated */
+    const char *name;
+    const gs_schema_attr_t *attrs;           /* NULL-name terminated */
     const gs_schema_elem_t *const *children; /* nested elements; NULL terminated */
     /* A collection: its entries are `entry` elements, with <remove> (by key) and <clear/>. */
-    const gs_schema_elem_t        *entry;
-    bool                           multiple; /* may appear more than once under its parent */
+    const gs_schema_elem_t *entry;
+    bool multiple; /* may appear more than once under its parent */
 };
 
 /* Where a section may be set. */
 typedef enum { GS_AT_SERVER = 1, GS_AT_LOCATION = 2 } gs_cfg_where_t;
 
 typedef struct gs_schema_section {
-    const char             *path; /* "system.webServer/defaultDocument" */
+    const char *path; /* "system.webServer/defaultDocument" */
     const gs_schema_elem_t *elem;
-    unsigned                where; /* gs_cfg_where_t bits */
+    unsigned where; /* gs_cfg_where_t bits */
 } gs_schema_section_t;
 
 /* Every section guise knows, NULL-path terminated. */
