@@ -15,7 +15,7 @@ FUZZ_BUILD  ?= build-fuzz
 PYTHON      := /usr/bin/python3
 JOBS        ?= $(shell nproc)
 WERROR      ?= ON
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 30
 RUN_ADDRESS ?= 127.0.0.1:8080
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests modules -name '*.[ch]')
 
@@ -76,9 +76,19 @@ bench: build
 	@scripts/deps.sh bench
 	@bench/run --guise $(BUILD)/guise
 
-# Honours PREFIX and DESTDIR: make install PREFIX=/usr DESTDIR=/tmp/stage
+# Honours PREFIX and DESTDIR: make install PREFIX=/usr DESTDIR=/tmp/stage.  guise-module.pc
+# records PREFIX (made absolute), never DESTDIR.
+# The configuration goes to /etc/guise whatever PREFIX is (guise reads it from there by
+# default); an existing one is kept and the packaged one lands beside it as .dist.
 install: build
-	@cmake --install $(BUILD) --prefix $(PREFIX)
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(abspath $(PREFIX))"
+	@install -d "$(DESTDIR)/etc/guise"
+	@if [ -e "$(DESTDIR)/etc/guise/applicationHost.config" ]; then \
+	    install -m 644 packaging/applicationHost.config "$(DESTDIR)/etc/guise/applicationHost.config.dist"; \
+	    echo "kept $(DESTDIR)/etc/guise/applicationHost.config (new: applicationHost.config.dist)"; \
+	else \
+	    install -m 644 packaging/applicationHost.config "$(DESTDIR)/etc/guise/applicationHost.config"; \
+	fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

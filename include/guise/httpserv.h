@@ -2645,7 +2645,8 @@ struct IHttpResponseVtbl {
      * pException NULL.  ERROR_INVALID_DATA (reason too long). */
     HRESULT (*SetStatus)(IHttpResponse *This, USHORT statusCode, PCSTR pszReason, USHORT uSubStatus,
                          HRESULT hrErrorToReport, INativeSectionException *pException);
-    /* Sends neither status line nor headers. */
+    /* Sends neither status line nor headers: the entity body is the whole response, and the
+     * connection closes after it (nothing else can frame it). */
     VOID (*SuppressHeaders)(IHttpResponse *This);
     /* Adds a chunk by reference (the data must outlive the response); lInsertPosition 0
      * prepends, -1 (IIS default) appends.  ERROR_ARITHMETIC_OVERFLOW past 65535 chunks. */
@@ -4409,7 +4410,7 @@ struct IGuiseConfigElement {
     ((This)->lpVtbl->GetAttribute((This), (pszName)))
 #define IGuiseConfigElement_GetAttributeW(This, pszName)                                           \
     ((This)->lpVtbl->GetAttributeW((This), (pszName)))
-#define IGuiseConfigElement_GetChildCount(This) ((This)->lpVtbl->GetChildCount((This)))
+#define IGuiseConfigElement_GetChildCount(This)     ((This)->lpVtbl->GetChildCount((This)))
 #define IGuiseConfigElement_GetChild(This, dwIndex) ((This)->lpVtbl->GetChild((This), (dwIndex)))
 #define IGuiseConfigElement_GetChildByName(This, pszName)                                          \
     ((This)->lpVtbl->GetChildByName((This), (pszName)))
@@ -4417,8 +4418,9 @@ struct IGuiseConfigElement {
 
 struct IGuiseServerVtbl {
     /* The value of a server setting, UTF-8, or NULL when it is not set: "root" (the embedded
-     * default's site directory), "access-log" (its log: a path, or "-" for standard output),
-     * "config" (the configuration file, when there is one).  Borrowed: valid until
+     * default's site directory), "access-log" (--log: a path, or "-" for standard output),
+     * "mime-types" (the media types file), "config" (the configuration file, when there is
+     * one).  Borrowed: valid until
      * shutdown.  Thread-safe. */
     PCSTR (*GetSetting)(const IGuiseServer *This, PCSTR pszName);
     /* A configuration section ("system.webServer/defaultDocument") as it applies to the URL of
@@ -4426,8 +4428,11 @@ struct IGuiseServerVtbl {
      * element, valid until the request ends (server level: until the notification that asked
      * returns); HRESULT_FROM_WIN32(ERROR_NOT_FOUND) for a section guise does not know.
      * Thread-safe. */
+    /* (clang-format 14 breaks this declaration differently on every run) */
+    /* clang-format off */
     HRESULT (*GetConfigSection)(IGuiseServer *This, IHttpContext *pContext, PCSTR pszSection,
                                 IGuiseConfigElement **ppSection);
+    /* clang-format on */
 };
 
 struct IGuiseServer {

@@ -16,6 +16,9 @@ HRESULT gs_register_default_document(DWORD dwServerVersion,
                                      IHttpServer *pGlobalInfo);
 HRESULT gs_register_static_file(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                                 IHttpServer *pGlobalInfo);
+HRESULT gs_register_directory_listing(DWORD dwServerVersion,
+                                      IHttpModuleRegistrationInfo *pModuleInfo,
+                                      IHttpServer *pGlobalInfo);
 HRESULT gs_register_http_logging(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                                  IHttpServer *pGlobalInfo);
 

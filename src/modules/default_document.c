@@ -1,7 +1,8 @@
 /*
  * DefaultDocumentModule: a request for a directory gets the courtesy
  * redirect to its trailing slash (301), then the first default document
- * found in it.  It runs after StaticFileModule (priority LAST), which
+ * found in it (system.webServer/defaultDocument: enabled, files).  It runs
+ * after StaticFileModule (priority LAST), which
  * answers files at once and leaves directories with a provisional 403.14:
  * requests for files never pay for a directory check.  Public API only.
  */
@@ -15,10 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_DOCUMENTS 16
-
-static char *documents[MAX_DOCUMENTS]; /* from the "default-documents" setting */
-static unsigned ndocuments;
+static IGuiseServer *guise;
 
 /*
  * The courtesy redirect to the trailing slash.  The Location is built from
@@ -60,6 +58,8 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
     DWORD n = 0;
     PCWSTR script = IHttpContext_GetScriptName(ctx, &n);
     USHORT status = 0, substatus = 0;
+    IGuiseConfigElement *section = NULL, *files;
+    DWORD count;
 
     (void) provider;
     /* Only what StaticFileModule left: a directory (its provisional 403.14). */
@@ -74,10 +74,27 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
         /* Relative references in the page resolve against the directory. */
         return redirect_to_slash(ctx);
     }
-    for (unsigned i = 0; i < ndocuments; i++) {
+    /* system.webServer/defaultDocument as it applies to this URL. */
+    if (FAILED(
+            IGuiseServer_GetConfigSection(guise, ctx, "system.webServer/defaultDocument", &section))
+        || strcmp(IGuiseConfigElement_GetAttribute(section, "enabled"), "true") != 0)
+    {
+        return RQ_NOTIFICATION_CONTINUE;
+    }
+    files = IGuiseConfigElement_GetChildByName(section, "files");
+    count = files ? IGuiseConfigElement_GetChildCount(files) : 0;
+    for (DWORD i = 0; i < count; i++) {
+        PCSTR name =
+            IGuiseConfigElement_GetAttribute(IGuiseConfigElement_GetChild(files, i), "value");
         struct stat st;
-        int fd = gs_files_open(ctx, documents[i], &st); /* beneath the root, as served */
+        int fd;
 
+        /* A name with '/' or a dot segment is no document of this directory. */
+        if (name == NULL || strchr(name, '/') != NULL || strcmp(name, ".") == 0
+            || strcmp(name, "..") == 0) {
+            continue;
+        }
+        fd = gs_files_open(ctx, name, &st); /* beneath the root, as served */
         if (fd < 0) {
             continue;
         }
@@ -87,7 +104,7 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
         }
         m->fd = fd;
         IHttpResponse_Clear(IHttpContext_GetResponse(ctx));
-        gs_file_response(ctx, fd, &st, documents[i]);
+        gs_file_response(ctx, fd, &st, name);
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
     return RQ_NOTIFICATION_CONTINUE; /* no document: the 403.14 stands */
@@ -127,10 +144,6 @@ static VOID
 factory_Terminate(IHttpModuleFactory *This)
 {
     (void) This;
-    for (unsigned i = 0; i < ndocuments; i++) {
-        free(documents[i]);
-    }
-    ndocuments = 0;
     gs_file_response_fini();
 }
 
@@ -141,37 +154,10 @@ static const IHttpModuleFactoryVtbl factory_vtbl = {
 
 static IHttpModuleFactory factory = {&factory_vtbl};
 
-/* "index.html,default.htm" -> the list; names with '/' or empty ones are skipped. */
-static void
-parse_documents(const char *list)
-{
-    const char *p = list;
-
-    while (p != NULL && *p != '\0' && ndocuments < MAX_DOCUMENTS) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t) (comma - p) : strlen(p);
-
-        while (len > 0 && *p == ' ') {
-            p++;
-            len--;
-        }
-        while (len > 0 && p[len - 1] == ' ') {
-            len--;
-        }
-        if (len > 0 && memchr(p, '/', len) == NULL && !(len <= 2 && p[0] == '.')) {
-            documents[ndocuments] = gs_xmalloc(len + 1);
-            memcpy(documents[ndocuments], p, len);
-            documents[ndocuments++][len] = '\0';
-        }
-        p = comma ? comma + 1 : NULL;
-    }
-}
-
 HRESULT
 gs_register_default_document(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                              IHttpServer *pGlobalInfo)
 {
-    IGuiseServer *guise = NULL;
     HRESULT hr;
 
     (void) dwServerVersion;
@@ -184,7 +170,6 @@ gs_register_default_document(DWORD dwServerVersion, IHttpModuleRegistrationInfo 
     if (FAILED(hr)) {
         return hr;
     }
-    parse_documents(IGuiseServer_GetSetting(guise, "default-documents"));
     hr = IHttpModuleRegistrationInfo_SetRequestNotifications(pModuleInfo, &factory,
                                                              RQ_EXECUTE_REQUEST_HANDLER, 0);
     if (SUCCEEDED(hr)) {
@@ -193,6 +178,8 @@ gs_register_default_document(DWORD dwServerVersion, IHttpModuleRegistrationInfo 
     }
     if (FAILED(hr)) {
         factory_Terminate(&factory);
+        return hr;
     }
-    return hr;
+    gs_files_init(pModuleInfo);
+    return S_OK;
 }

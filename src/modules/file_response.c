@@ -11,20 +11,40 @@
 #include "core/http_etag.h"
 #include "core/http_range.h"
 #include "core/mime_types.h"
+#include "core/util.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#define MIME_CACHE 4
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static gs_mime_t *mime; /* read-only between init and fini */
+static gs_mime_t *mime; /* the system's types: read-only between init and fini */
 static unsigned users;
+static IGuiseServer *guise;
+
+/*
+ * The mimeMap entries of a staticContent section, as a table, made once per
+ * thread and section version.  Every table also sits in `tables`, so that
+ * fini frees them whatever thread made them.
+ */
+struct overlay {
+    struct overlay *next;
+    ULONGLONG version;
+    gs_mime_t *table;
+    const char *star; /* fileExtension="*": the type of anything else */
+};
+
+static struct overlay *tables;
+static _Thread_local struct overlay *cache[MIME_CACHE];
+static _Thread_local unsigned cache_next;
 
 HRESULT
 gs_file_response_init(IHttpServer *server)
 {
-    IGuiseServer *guise = NULL;
     HRESULT hr = HttpGetExtendedInterface(server, &IID_IHttpServer, server, &IID_IGuiseServer,
                                           (PVOID *) &guise);
 
@@ -39,6 +59,114 @@ gs_file_response_init(IHttpServer *server)
     return S_OK;
 }
 
+static struct overlay *
+overlay_for(IGuiseConfigElement *section)
+{
+    ULONGLONG version = IGuiseConfigElement_GetVersion(section);
+    DWORD n = IGuiseConfigElement_GetChildCount(section);
+    struct overlay *o;
+
+    for (unsigned i = 0; i < MIME_CACHE; i++) {
+        if (cache[i] != NULL && cache[i]->version == version) {
+            return cache[i];
+        }
+    }
+    o = gs_xcalloc(1, sizeof(*o));
+    o->version = version;
+    o->table = gs_mime_load(NULL);
+    for (DWORD i = 0; i < n; i++) {
+        IGuiseConfigElement *e = IGuiseConfigElement_GetChild(section, i);
+        PCSTR ext = IGuiseConfigElement_GetAttribute(e, "fileExtension");
+        PCSTR type = IGuiseConfigElement_GetAttribute(e, "mimeType");
+
+        if (ext == NULL || type == NULL) {
+            continue; /* clientCache, not an entry */
+        }
+        if (strcmp(ext, "*") == 0) {
+            o->star = type;
+        } else {
+            gs_mime_set(o->table, ext + 1, strlen(ext + 1), type);
+        }
+    }
+    pthread_mutex_lock(&lock);
+    o->next = tables;
+    tables = o;
+    pthread_mutex_unlock(&lock);
+    cache[cache_next++ % MIME_CACHE] = o;
+    return o;
+}
+
+/*
+ * The type of a file name: the section's mimeMap first (it adds to and
+ * overrides the system's types), then /etc/mime.types and the built-ins,
+ * then the section's "*" entry, then application/octet-stream.
+ */
+static const char *
+media_type(IGuiseConfigElement *section, const char *name)
+{
+    size_t len = strlen(name);
+    struct overlay *o =
+        section && IGuiseConfigElement_GetChildCount(section) > 1 ? overlay_for(section) : NULL;
+    const char *type = o ? gs_mime_find(o->table, name, len) : NULL;
+
+    if (type == NULL) {
+        type = gs_mime_find(mime, name, len);
+    }
+    if (type == NULL) {
+        type = o && o->star ? o->star : GS_MIME_DEFAULT;
+    }
+    return type;
+}
+
+static void
+set_header(IHttpResponse *rsp, PCSTR name, PCSTR value, size_t len)
+{
+    IHttpResponse_SetHeader(rsp, name, value, (USHORT) len, TRUE);
+}
+
+/* clientCache: Cache-Control or Expires as the section asks. */
+static void
+client_cache(IHttpResponse *rsp, IGuiseConfigElement *section)
+{
+    IGuiseConfigElement *cc =
+        section ? IGuiseConfigElement_GetChildByName(section, "clientCache") : NULL;
+    PCSTR mode, custom;
+    char value[256] = "";
+
+    if (cc == NULL) {
+        return;
+    }
+    mode = IGuiseConfigElement_GetAttribute(cc, "cacheControlMode");
+    custom = IGuiseConfigElement_GetAttribute(cc, "cacheControlCustom");
+    if (strcmp(mode, "DisableCache") == 0) {
+        snprintf(value, sizeof(value), "no-cache");
+    } else if (strcmp(mode, "UseMaxAge") == 0) {
+        unsigned d = 0, h = 0, m = 0, sec = 0;
+        PCSTR age = IGuiseConfigElement_GetAttribute(cc, "cacheControlMaxAge");
+
+        if (sscanf(age, "%u.%u:%u:%u", &d, &h, &m, &sec) != 4) {
+            d = 0;
+            sscanf(age, "%u:%u:%u", &h, &m, &sec);
+        }
+        snprintf(value, sizeof(value), "max-age=%llu",
+                 (unsigned long long) d * 86400 + h * 3600 + m * 60 + sec);
+    } else if (strcmp(mode, "UseExpires") == 0) {
+        PCSTR expires = IGuiseConfigElement_GetAttribute(cc, "httpExpires");
+
+        if (expires != NULL) {
+            set_header(rsp, "Expires", expires, strlen(expires));
+        }
+    }
+    if (custom != NULL && custom[0] != '\0') {
+        size_t n = strlen(value);
+
+        snprintf(value + n, sizeof(value) - n, "%s%s", n ? ", " : "", custom);
+    }
+    if (value[0] != '\0') {
+        set_header(rsp, "Cache-Control", value, strlen(value));
+    }
+}
+
 void
 gs_file_response_fini(void)
 {
@@ -46,14 +174,15 @@ gs_file_response_fini(void)
     if (users > 0 && --users == 0) {
         gs_mime_free(mime);
         mime = NULL;
+        while (tables != NULL) {
+            struct overlay *o = tables;
+
+            tables = o->next;
+            gs_mime_free(o->table);
+            free(o);
+        }
     }
     pthread_mutex_unlock(&lock);
-}
-
-static void
-set_header(IHttpResponse *rsp, PCSTR name, PCSTR value, size_t len)
-{
-    IHttpResponse_SetHeader(rsp, name, value, (USHORT) len, TRUE);
 }
 
 static bool
@@ -138,11 +267,12 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
     PCSTR range;
     USHORT range_len = 0;
     unsigned status;
+    IGuiseConfigElement *section = NULL;
+    bool etag_on;
 
     /* The media type from the name's extension (ASCII; anything else is not a known type). */
-    if (leaf != NULL) {
-        type = gs_mime_lookup(mime, leaf, strlen(leaf));
-    } else {
+    IGuiseServer_GetConfigSection(guise, ctx, "system.webServer/staticContent", &section);
+    if (leaf == NULL) {
         for (DWORD i = n; i > 0 && path[i - 1] != L'/'; i--) {
             if (path[i - 1] == L'.') {
                 size_t k = 0;
@@ -154,8 +284,13 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
                 break;
             }
         }
-        type = gs_mime_lookup(mime, ext, strlen(ext));
     }
+    type = media_type(section, leaf ? leaf : ext);
+    etag_on = section == NULL
+              || strcmp(IGuiseConfigElement_GetAttribute(
+                            IGuiseConfigElement_GetChildByName(section, "clientCache"), "setEtag"),
+                        "false")
+                     != 0;
 
     status = preconditions(req, st, etag, etag_len);
     if (status == 412) {
@@ -165,7 +300,10 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
     if (gs_http_date_format(st->st_mtim.tv_sec, modified) > 0) {
         set_header(rsp, "Last-Modified", modified, GS_HTTP_DATE_LEN);
     }
-    set_header(rsp, "ETag", etag, etag_len);
+    if (etag_on) {
+        set_header(rsp, "ETag", etag, etag_len);
+    }
+    client_cache(rsp, section);
     if (status == 304) {
         IHttpResponse_SetStatus(rsp, 304, "Not Modified", 0, S_OK, NULL);
         return;

@@ -1,7 +1,7 @@
 /*
  * Root directories are opened once (O_PATH) and kept, one per virtual
- * directory path: every open of a request is then relative to an fd, never
- * to a path string that could be swapped under us.
+ * directory of a configuration: every open of a request is then relative
+ * to an fd, never to a path string that could be swapped under us.
  */
 #include "files.h"
 #include "core/wide.h"
@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,62 +17,70 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define MAX_ROOTS 64
+/*
+ * A virtual directory's root, kept in its IMetadataInfo's module context
+ * container under the id of the first file module that registered: it is
+ * opened by the first request and closed with the configuration.
+ */
+struct root {
+    IHttpStoredContext IHttpStoredContext_iface;
+    int fd;
+};
 
-static struct {
-    pthread_mutex_t lock;
-    unsigned count;
-    struct {
-        wchar_t *path;
-        int fd;
-    } roots[MAX_ROOTS];
-} roots = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static HTTP_MODULE_ID roots_owner;
 
-static int
-root_fd(PCWSTR vr)
+static VOID
+root_CleanupStoredContext(IHttpStoredContext *This)
 {
-    int fd = -ENOENT;
+    struct root *r = gs_container_of(This, struct root, IHttpStoredContext_iface);
 
-    pthread_mutex_lock(&roots.lock);
-    for (unsigned i = 0; i < roots.count; i++) {
-        if (wcscmp(roots.roots[i].path, vr) == 0) {
-            fd = roots.roots[i].fd;
-            goto out;
-        }
-    }
-    {
-        char *path = gs_utf8_dup(vr);
-
-        fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        free(path);
-        if (fd < 0) {
-            fd = -errno;
-            goto out;
-        }
-        if (roots.count == MAX_ROOTS) {
-            close(fd);
-            fd = -EMFILE;
-            goto out;
-        }
-        roots.roots[roots.count].path = wcsdup(vr);
-        roots.roots[roots.count].fd = fd;
-        roots.count++;
-    }
-out:
-    pthread_mutex_unlock(&roots.lock);
-    return fd;
+    close(r->fd);
+    free(r);
 }
 
+static const IHttpStoredContextVtbl root_vtbl = {
+    .CleanupStoredContext = root_CleanupStoredContext,
+};
+
 void
-gs_files_close_roots(void)
+gs_files_init(IHttpModuleRegistrationInfo *info)
 {
-    pthread_mutex_lock(&roots.lock);
-    for (unsigned i = 0; i < roots.count; i++) {
-        close(roots.roots[i].fd);
-        free(roots.roots[i].path);
+    if (roots_owner == NULL) {
+        roots_owner = IHttpModuleRegistrationInfo_GetId(info);
     }
-    roots.count = 0;
-    pthread_mutex_unlock(&roots.lock);
+}
+
+static int
+root_fd(IMetadataInfo *meta, PCWSTR vr)
+{
+    IHttpModuleContextContainer *box = IMetadataInfo_GetModuleContextContainer(meta);
+    IHttpStoredContext *stored = IHttpModuleContextContainer_GetModuleContext(box, roots_owner);
+    struct root *r;
+    char *path;
+    int fd;
+
+    if (stored != NULL) {
+        return gs_container_of(stored, struct root, IHttpStoredContext_iface)->fd;
+    }
+    path = gs_utf8_dup(vr);
+    fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    free(path);
+    if (fd < 0) {
+        return -errno;
+    }
+    r = gs_xmalloc(sizeof(*r));
+    r->IHttpStoredContext_iface.lpVtbl = &root_vtbl;
+    r->fd = fd;
+    if (FAILED(IHttpModuleContextContainer_SetModuleContext(box, &r->IHttpStoredContext_iface,
+                                                            roots_owner)))
+    {
+        /* Another request opened it first. */
+        close(fd);
+        free(r);
+        stored = IHttpModuleContextContainer_GetModuleContext(box, roots_owner);
+        return stored ? gs_container_of(stored, struct root, IHttpStoredContext_iface)->fd : -EIO;
+    }
+    return fd;
 }
 
 int
@@ -116,7 +123,7 @@ gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st)
     if (n < vr_len || wcsncmp(physical, vr, vr_len) != 0) {
         return -EXDEV;
     }
-    dirfd = root_fd(vr);
+    dirfd = root_fd(meta, vr);
     if (dirfd < 0) {
         return dirfd;
     }

@@ -36,7 +36,7 @@ void gs_files_error(IHttpContext *ctx, USHORT status, USHORT substatus, DWORD wi
  */
 char *gs_files_encoded_url(IHttpContext *ctx, const char *suffix, DWORD *len);
 
-/* Closes the cached root directories (at Terminate). */
-void gs_files_close_roots(void);
+/* Every file module calls it as it registers (the first one keeps the roots). */
+void gs_files_init(IHttpModuleRegistrationInfo *info);
 
 #endif

@@ -1,243 +1,161 @@
 /*
- * HttpLoggingModule: the access log in IIS's W3C extended format, with
- * IIS's default fields, written at RQ_LOG_REQUEST from what the public API
- * tells about the request.  The file is the "access-log" setting.
- *
- * Each thread appends to its own buffer under that buffer's mutex, which no
- * other thread takes except the flusher: logging a request costs no system
- * call.  A flusher thread writes every buffer out once a second, and a full
- * buffer is written by its own thread.  Reopening (SIGUSR1) opens the path
- * again and dup2()s it over the descriptor everyone writes to, so writers
- * never see a closed descriptor.  The request for it arrives as the custom
- * global notification GUISE_REOPEN_LOGS.
+ * HttpLoggingModule: the access log in IIS's W3C extended format, one line
+ * per request at RQ_LOG_REQUEST, from what the public API tells about it.
+ * Where: the command line's --log (the "access-log" setting) for every
+ * site, else each site's logFile (directory, period, logExtFileFlags, as
+ * siteDefaults and the site set them).  Whether: httpLogging (dontLog,
+ * selectiveLogging) for the URL.  Files and buffering are w3c_file.c's.
+ * SIGUSR1 arrives as the custom global notification GUISE_REOPEN_LOGS.
  */
 #include "builtin.h"
-#include "core/log.h"
+#include "w3c_file.h"
 #include "core/util.h"
-#include "guise_version.h"
 
 #include <arpa/inet.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
-#define BUFFER_SIZE (64 * 1024)
-#define FIELD_MAX   2048 /* a longer User-Agent or Referer is cut */
+#define FIELD_MAX 2048 /* a longer User-Agent, Referer or Cookie is cut */
 
-static const char fields[] = "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
-                             "cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
-                             "sc-win32-status time-taken\n";
+/* IIS's field order in a W3C line, and the logExtFileFlags naming each. */
+static const struct field {
+    const char *flag, *name;
+} fields[] = {
+    {"Date", "date"},
+    {"Time", "time"},
+    {"SiteName", "s-sitename"},
+    {"ComputerName", "s-computername"},
+    {"ServerIP", "s-ip"},
+    {"Method", "cs-method"},
+    {"UriStem", "cs-uri-stem"},
+    {"UriQuery", "cs-uri-query"},
+    {"ServerPort", "s-port"},
+    {"UserName", "cs-username"},
+    {"ClientIP", "c-ip"},
+    {"ProtocolVersion", "cs-version"},
+    {"UserAgent", "cs(User-Agent)"},
+    {"Cookie", "cs(Cookie)"},
+    {"Referer", "cs(Referer)"},
+    {"Host", "cs-host"},
+    {"HttpStatus", "sc-status"},
+    {"HttpSubStatus", "sc-substatus"},
+    {"Win32Status", "sc-win32-status"},
+    {"TimeTaken", "time-taken"},
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-struct tbuf {
-    pthread_mutex_t mu;
-    struct tbuf *next;
-    size_t len;
-    time_t second; /* of the cached "date time" text */
-    char datetime[20];
-    char data[BUFFER_SIZE];
+static const char default_flags[] = "Date, Time, ClientIP, UserName, ServerIP, Method, UriStem, "
+                                    "UriQuery, HttpStatus, Win32Status, TimeTaken, ServerPort, "
+                                    "UserAgent, Referer, HttpSubStatus";
+
+static IHttpServer *server;
+static IGuiseServer *guise;
+static char *fixed_path; /* --log: one file for every site */
+static char computer_name[256];
+
+/* Where a site's lines go, found once per thread, sites section and site. */
+struct destination {
+    ULONGLONG version;
+    DWORD site;
+    gs_w3c_target_t *target; /* NULL: logging is off for the site */
+    uint32_t mask;
 };
 
-static struct {
-    pthread_mutex_t mu; /* guards `all`, `running` and the condition */
-    pthread_cond_t cv;
-    struct tbuf *all;
-    int fd;
-    char *path; /* NULL for standard output */
-    bool running;
-    pthread_t flusher;
-} g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .fd = -1};
+static _Thread_local struct destination last;
 
-static _Thread_local struct tbuf *mine;
-static IHttpServer *server;
-
-static void
-write_all(int fd, const char *p, size_t n)
+static uint32_t
+mask_of(const char *flags)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
+    uint32_t mask = 0;
 
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
+    for (size_t i = 0; i < NFIELDS; i++) {
+        size_t n = strlen(fields[i].flag);
+
+        for (const char *p = flags; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+            while (*p == ' ') {
+                p++;
             }
-            gs_log_error("access log write: %s", strerror(errno));
-            return;
+            if (strncasecmp(p, fields[i].flag, n) == 0 && (p[n] == ',' || p[n] == ' ' || !p[n])) {
+                mask |= 1u << i;
+            }
         }
-        p += w;
-        n -= (size_t) w;
     }
+    return mask;
 }
 
 static void
-format_datetime(time_t t, char out[20])
+fields_line(uint32_t mask, char *out, size_t size)
 {
-    struct tm tm;
+    size_t n = 0;
 
-    gmtime_r(&t, &tm);
-    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static void
-write_directives(int fd)
-{
-    char text[256], now[20];
-    int n;
-
-    format_datetime(time(NULL), now);
-    n = snprintf(text, sizeof(text), "#Software: guise %s\n#Version: 1.0\n#Date: %s\n",
-                 GUISE_VERSION_STRING, now);
-    write_all(fd, text, (size_t) n);
-    write_all(fd, fields, sizeof(fields) - 1);
-}
-
-static int
-open_path(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-
-    return fd < 0 ? -errno : fd;
-}
-
-static void
-flush_locked(struct tbuf *b)
-{
-    if (b->len > 0) {
-        write_all(g.fd, b->data, b->len);
-        b->len = 0;
-    }
-}
-
-static void
-flush_all(void)
-{
-    pthread_mutex_lock(&g.mu);
-    for (struct tbuf *b = g.all; b != NULL; b = b->next) {
-        pthread_mutex_lock(&b->mu);
-        flush_locked(b);
-        pthread_mutex_unlock(&b->mu);
-    }
-    pthread_mutex_unlock(&g.mu);
-}
-
-static void *
-flusher(void *arg)
-{
-    struct timespec deadline;
-
-    (void) arg;
-    pthread_mutex_lock(&g.mu);
-    while (g.running) {
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += 1;
-        pthread_cond_timedwait(&g.cv, &g.mu, &deadline);
-        pthread_mutex_unlock(&g.mu);
-        flush_all();
-        pthread_mutex_lock(&g.mu);
-    }
-    pthread_mutex_unlock(&g.mu);
-    return NULL;
-}
-
-static int
-log_open(const char *path)
-{
-    int rc;
-
-    if (strcmp(path, "-") == 0) {
-        g.fd = STDOUT_FILENO;
-    } else {
-        rc = open_path(path);
-        if (rc < 0) {
-            gs_log_error("cannot open access log '%s': %s", path, strerror(-rc));
-            return rc;
+    out[0] = '\0';
+    for (size_t i = 0; i < NFIELDS; i++) {
+        if (mask & (1u << i)) {
+            n += (size_t) snprintf(out + n, size - n, "%s%s", n ? " " : "", fields[i].name);
         }
-        g.fd = rc;
-        g.path = gs_xstrdup(path);
     }
-    write_directives(g.fd);
-    g.running = true;
-    rc = pthread_create(&g.flusher, NULL, flusher, NULL);
-    if (rc != 0) {
-        g.running = false;
-        gs_log_error("cannot start the access log flusher: %s", strerror(rc));
-        return -rc;
-    }
-    return 0;
 }
 
-static void
-log_reopen(void)
+static gs_w3c_period_t
+period_of(const char *text)
 {
-    int fd;
-
-    if (g.path == NULL) {
-        return;
+    if (strcmp(text, "Hourly") == 0) {
+        return GS_W3C_HOURLY;
     }
-    fd = open_path(g.path);
-    if (fd < 0) {
-        gs_log_error("cannot reopen access log '%s': %s; still writing the old file", g.path,
-                     strerror(-fd));
-        return;
+    if (strcmp(text, "Monthly") == 0) {
+        return GS_W3C_MONTHLY;
     }
-    flush_all(); /* what was logged before the signal goes to the old file */
-    write_directives(fd);
-    if (dup2(fd, g.fd) < 0) {
-        gs_log_error("cannot switch access log: %s", strerror(errno));
-    }
-    close(fd);
-    gs_log_info("access log reopened: %s", g.path);
+    return GS_W3C_DAILY;
 }
 
-static void
-log_close(void)
+static struct destination *
+destination(IHttpContext *ctx)
 {
-    if (g.fd < 0) {
-        return;
-    }
-    pthread_mutex_lock(&g.mu);
-    g.running = false;
-    pthread_cond_signal(&g.cv);
-    pthread_mutex_unlock(&g.mu);
-    pthread_join(g.flusher, NULL);
-    flush_all();
-    while (g.all != NULL) {
-        struct tbuf *b = g.all;
+    IHttpSite *site = IHttpContext_GetSite(ctx);
+    DWORD id = site ? IHttpSite_GetSiteId(site) : 0;
+    IGuiseConfigElement *sites = NULL, *log = NULL;
+    ULONGLONG version;
+    char line[1024], idtext[16];
 
-        g.all = b->next;
-        pthread_mutex_destroy(&b->mu);
-        free(b);
+    if (FAILED(IGuiseServer_GetConfigSection(guise, ctx, "system.applicationHost/sites", &sites))) {
+        return NULL;
     }
-    if (g.fd != STDOUT_FILENO) {
-        close(g.fd);
+    version = IGuiseConfigElement_GetVersion(sites);
+    if (last.version == version && last.site == id) {
+        return &last;
     }
-    g.fd = -1;
-    free(g.path);
-    g.path = NULL;
-}
+    last.version = version;
+    last.site = id;
+    last.target = NULL;
+    if (fixed_path != NULL) {
+        last.mask = mask_of(default_flags);
+        fields_line(last.mask, line, sizeof(line));
+        last.target = gs_w3c_target(fixed_path, GS_W3C_FIXED, 0, line);
+        return &last;
+    }
+    snprintf(idtext, sizeof(idtext), "%u", (unsigned) id);
+    for (DWORD i = 0; i < IGuiseConfigElement_GetChildCount(sites); i++) {
+        IGuiseConfigElement *s = IGuiseConfigElement_GetChild(sites, i);
+        PCSTR sid = IGuiseConfigElement_GetAttribute(s, "id");
 
-static struct tbuf *
-thread_buffer(void)
-{
-    if (mine == NULL) {
-        mine = gs_xmalloc(sizeof(*mine));
-        pthread_mutex_init(&mine->mu, NULL);
-        mine->len = 0;
-        mine->second = -1;
-        pthread_mutex_lock(&g.mu);
-        mine->next = g.all;
-        g.all = mine;
-        pthread_mutex_unlock(&g.mu);
+        if (sid != NULL && strcmp(sid, idtext) == 0) {
+            log = IGuiseConfigElement_GetChildByName(s, "logFile");
+        }
     }
-    return mine;
+    if (log != NULL && strcmp(IGuiseConfigElement_GetAttribute(log, "enabled"), "true") == 0) {
+        last.mask = mask_of(IGuiseConfigElement_GetAttribute(log, "logExtFileFlags"));
+        fields_line(last.mask, line, sizeof(line));
+        last.target =
+            gs_w3c_target(IGuiseConfigElement_GetAttribute(log, "directory"),
+                          period_of(IGuiseConfigElement_GetAttribute(log, "period")), id, line);
+    }
+    return &last;
 }
 
 /* A W3C field: '-' when empty, spaces as '+' (as IIS writes them), no control bytes. */
@@ -260,6 +178,12 @@ put_field(char *p, const char *s, size_t n)
 }
 
 static char *
+put_text(char *p, const char *s)
+{
+    return put_field(p, s, s ? strlen(s) : 0);
+}
+
+static char *
 put_uint(char *p, unsigned long long v)
 {
     char tmp[24];
@@ -275,28 +199,29 @@ put_uint(char *p, unsigned long long v)
     return p;
 }
 
-/* The address part of a socket address ("127.0.0.1", "::1"). */
-static const char *
-host_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
+static char *
+put_address(char *p, const struct sockaddr *sa)
 {
+    char text[INET6_ADDRSTRLEN];
+
     if (sa->sa_family == AF_INET) {
         /* By hand: inet_ntop formats IPv4 through sprintf, twice per line. */
         const unsigned char *b =
             (const unsigned char *) &((const struct sockaddr_in *) sa)->sin_addr;
-        char *p = out;
 
         for (int i = 0; i < 4; i++) {
             p = put_uint(p, b[i]);
-            *p++ = i < 3 ? '.' : '\0';
+            if (i < 3) {
+                *p++ = '.';
+            }
         }
-        return out;
+        return p;
     }
-    if (inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, out, INET6_ADDRSTRLEN)
-        == NULL)
-    {
-        strcpy(out, "-");
+    if (inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, text, sizeof(text))
+        == NULL) {
+        return put_field(p, NULL, 0);
     }
-    return out;
+    return put_text(p, text);
 }
 
 static unsigned
@@ -304,12 +229,6 @@ port_of(const struct sockaddr *sa)
 {
     return ntohs(sa->sa_family == AF_INET6 ? ((const struct sockaddr_in6 *) sa)->sin6_port
                                            : ((const struct sockaddr_in *) sa)->sin_port);
-}
-
-static char *
-put_text(char *p, const char *s)
-{
-    return put_field(p, s, s ? strlen(s) : 0);
 }
 
 static char *
@@ -321,100 +240,173 @@ put_header(char *p, IHttpRequest *req, HTTP_HEADER_ID id)
     return put_field(p, v, n);
 }
 
-/* cs-username: the user's name, UTF-8; '-' for anonymous. */
+/* A wide name as UTF-8-ish ASCII: what is not ASCII becomes '?'. */
 static char *
-put_user(char *p, IHttpContext *ctx)
+put_wide(char *p, PCWSTR w)
 {
-    IHttpUser *user = IHttpContext_GetUser(ctx);
-    PCWSTR name = user ? IHttpUser_GetUserName(user) : NULL;
     char text[256];
     size_t n = 0;
 
-    if (name != NULL) {
-        for (; name[n] != L'\0' && n + 1 < sizeof(text); n++) {
-            text[n] = name[n] < 128 ? (char) name[n] : '?';
-        }
+    for (; w != NULL && w[n] != L'\0' && n + 1 < sizeof(text); n++) {
+        text[n] = w[n] > 0 && w[n] < 128 ? (char) w[n] : '?';
     }
     return put_field(p, text, n);
 }
 
-static void
-write_line(IHttpContext *ctx)
+/* One line, the fields in IIS's order, as the mask says. */
+static size_t
+format(IHttpContext *ctx, uint32_t mask, time_t now, char *line)
 {
     IHttpRequest *req = IHttpContext_GetRequest(ctx);
     IHttpResponse *rsp = IHttpContext_GetResponse(ctx);
     IHttpContext4 *ctx4 = NULL;
-    struct tbuf *b;
-    char sip[INET6_ADDRSTRLEN], cip[INET6_ADDRSTRLEN];
-    char line[7 * FIELD_MAX + 256], *p = line;
+    IHttpUser *user = IHttpContext_GetUser(ctx);
+    IHttpSite *site = IHttpContext_GetSite(ctx);
     PCSTR url = NULL, query = NULL;
     DWORD url_len = 0, query_len = 0;
     const char *q;
-    USHORT status = 0, substatus = 0;
+    USHORT status = 0, substatus = 0, major = 1, minor = 1;
     HRESULT hr = S_OK;
-    DWORD win32;
-    time_t now = time(NULL);
+    char *p = line, date[24];
+    struct tm tm;
 
     IHttpContext_GetServerVariable(ctx, "UNENCODED_URL", &url, &url_len);
     IHttpContext_GetServerVariable(ctx, "QUERY_STRING", &query, &query_len);
     q = url ? memchr(url, '?', url_len) : NULL;
     IHttpResponse_GetStatus(rsp, &status, &substatus, NULL, NULL, &hr, NULL, NULL, NULL);
-    /* sc-win32-status: the Win32 code inside a Win32 HRESULT, as IIS writes it. */
-    win32 = ((DWORD) hr & 0xffff0000u) == 0x80070000u ? (DWORD) hr & 0xffff : (DWORD) hr;
-    HttpGetExtendedInterface(server, &IID_IHttpContext, ctx, &IID_IHttpContext4, (PVOID *) &ctx4);
+    IHttpRequest_GetHttpVersion(req, &major, &minor);
+    gmtime_r(&now, &tm);
+    for (size_t i = 0; i < NFIELDS; i++) {
+        if (!(mask & (1u << i))) {
+            continue;
+        }
+        if (p != line) {
+            *p++ = ' ';
+        }
+        switch (i) {
+        case 0:
+            strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+            p = put_text(p, date);
+            break;
+        case 1:
+            strftime(date, sizeof(date), "%H:%M:%S", &tm);
+            p = put_text(p, date);
+            break;
+        case 2: {
+            char name[24];
 
-    b = thread_buffer();
-    pthread_mutex_lock(&b->mu);
-    if (b->second != now) {
-        b->second = now;
-        format_datetime(now, b->datetime);
+            snprintf(name, sizeof(name), "W3SVC%u",
+                     site ? (unsigned) IHttpSite_GetSiteId(site) : 0);
+            p = put_text(p, name);
+            break;
+        }
+        case 3:
+            p = put_text(p, computer_name);
+            break;
+        case 4:
+            p = put_address(p, IHttpRequest_GetLocalAddress(req));
+            break;
+        case 5:
+            p = put_text(p, IHttpRequest_GetHttpMethod(req));
+            break;
+        case 6:
+            p = put_field(p, url, q ? (size_t) (q - url) : url_len);
+            break;
+        case 7:
+            p = put_field(p, query, query_len);
+            break;
+        case 8:
+            p = put_uint(p, port_of(IHttpRequest_GetLocalAddress(req)));
+            break;
+        case 9:
+            p = put_wide(p, user ? IHttpUser_GetUserName(user) : NULL);
+            break;
+        case 10:
+            p = put_address(p, IHttpRequest_GetRemoteAddress(req));
+            break;
+        case 11: {
+            char version[32];
+
+            snprintf(version, sizeof(version), "HTTP/%u.%u", major, minor);
+            p = put_text(p, version);
+            break;
+        }
+        case 12:
+            p = put_header(p, req, HttpHeaderUserAgent);
+            break;
+        case 13:
+            p = put_header(p, req, HttpHeaderCookie);
+            break;
+        case 14:
+            p = put_header(p, req, HttpHeaderReferer);
+            break;
+        case 15:
+            p = put_header(p, req, HttpHeaderHost);
+            break;
+        case 16:
+            p = put_uint(p, status);
+            break;
+        case 17:
+            p = put_uint(p, substatus);
+            break;
+        case 18:
+            /* The Win32 code inside a Win32 HRESULT, as IIS writes it. */
+            p = put_uint(p, ((DWORD) hr & 0xffff0000u) == 0x80070000u ? (DWORD) hr & 0xffff
+                                                                      : (DWORD) hr);
+            break;
+        case 19:
+            HttpGetExtendedInterface(server, &IID_IHttpContext, ctx, &IID_IHttpContext4,
+                                     (PVOID *) &ctx4);
+            p = put_uint(p, ctx4 ? IHttpContext4_GetRequestElapsedTime(ctx4) : 0);
+            break;
+        }
     }
-    memcpy(p, b->datetime, 19); /* "date time": two fields */
-    p += 19;
-    *p++ = ' ';
-    p = put_text(p, host_text(IHttpRequest_GetLocalAddress(req), sip));
-    *p++ = ' ';
-    p = put_text(p, IHttpRequest_GetHttpMethod(req));
-    *p++ = ' ';
-    p = put_field(p, url, q ? (size_t) (q - url) : url_len);
-    *p++ = ' ';
-    p = put_field(p, query, query_len);
-    *p++ = ' ';
-    p = put_uint(p, port_of(IHttpRequest_GetLocalAddress(req)));
-    *p++ = ' ';
-    p = put_user(p, ctx);
-    *p++ = ' ';
-    p = put_text(p, host_text(IHttpRequest_GetRemoteAddress(req), cip));
-    *p++ = ' ';
-    p = put_header(p, req, HttpHeaderUserAgent);
-    *p++ = ' ';
-    p = put_header(p, req, HttpHeaderReferer);
-    *p++ = ' ';
-    p = put_uint(p, status);
-    *p++ = ' ';
-    p = put_uint(p, substatus);
-    *p++ = ' ';
-    p = put_uint(p, win32);
-    *p++ = ' ';
-    p = put_uint(p, ctx4 ? IHttpContext4_GetRequestElapsedTime(ctx4) : 0);
     *p++ = '\n';
-
-    if (b->len + (size_t) (p - line) > sizeof(b->data)) {
-        flush_locked(b);
-    }
-    memcpy(b->data + b->len, line, (size_t) (p - line));
-    b->len += (size_t) (p - line);
-    pthread_mutex_unlock(&b->mu);
+    return (size_t) (p - line);
 }
 
-/* ---- the module ---------------------------------------------------------- */
+/* httpLogging for the URL: dontLog, selectiveLogging. */
+static bool
+wanted(IHttpContext *ctx)
+{
+    IGuiseConfigElement *sec = NULL;
+    USHORT status = 0;
+    PCSTR which;
+
+    if (FAILED(IGuiseServer_GetConfigSection(guise, ctx, "system.webServer/httpLogging", &sec))) {
+        return true;
+    }
+    if (strcmp(IGuiseConfigElement_GetAttribute(sec, "dontLog"), "true") == 0) {
+        return false;
+    }
+    which = IGuiseConfigElement_GetAttribute(sec, "selectiveLogging");
+    IHttpResponse_GetStatus(IHttpContext_GetResponse(ctx), &status, NULL, NULL, NULL, NULL, NULL,
+                            NULL, NULL);
+    if (strcmp(which, "LogSuccessful") == 0) {
+        return status < 400;
+    }
+    if (strcmp(which, "LogError") == 0) {
+        return status >= 400;
+    }
+    return true;
+}
 
 static REQUEST_NOTIFICATION_STATUS
 logging_OnLogRequest(CHttpModule *This, IHttpContext *ctx, IHttpEventProvider *provider)
 {
+    struct destination *d;
+    char line[NFIELDS * (FIELD_MAX + 1) + 256];
+    time_t now = time(NULL);
+
     (void) This;
     (void) provider;
-    write_line(ctx);
+    if (IHttpContext_GetSite(ctx) == NULL || !wanted(ctx)) {
+        return RQ_NOTIFICATION_CONTINUE;
+    }
+    d = destination(ctx);
+    if (d != NULL && d->target != NULL) {
+        gs_w3c_append(d->target, now, line, format(ctx, d->mask, now, line));
+    }
     return RQ_NOTIFICATION_CONTINUE;
 }
 
@@ -451,7 +443,7 @@ global_OnGlobalCustomNotification(CGlobalModule *This, ICustomNotificationProvid
 
     (void) This;
     if (type != NULL && wcscmp(type, GUISE_REOPEN_LOGS) == 0) {
-        log_reopen();
+        gs_w3c_reopen_all();
     }
     return GL_NOTIFICATION_CONTINUE;
 }
@@ -460,7 +452,9 @@ static VOID
 global_Terminate(CGlobalModule *This)
 {
     (void) This;
-    log_close(); /* after the last request: every line is written */
+    gs_w3c_close_all(); /* after the last request: every line is written */
+    free(fixed_path);
+    fixed_path = NULL;
 }
 
 static const CGlobalModuleVtbl global_vtbl = {
@@ -474,7 +468,6 @@ HRESULT
 gs_register_http_logging(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                          IHttpServer *pGlobalInfo)
 {
-    IGuiseServer *guise = NULL;
     PCSTR path;
     HRESULT hr;
 
@@ -485,12 +478,20 @@ gs_register_http_logging(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pMo
     if (FAILED(hr)) {
         return hr;
     }
+    gethostname(computer_name, sizeof(computer_name) - 1);
     path = IGuiseServer_GetSetting(guise, "access-log");
-    if (path == NULL) {
-        return S_OK; /* no log: the module stays, subscribed to nothing, costing nothing */
-    }
-    if (log_open(path) != 0) {
-        return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+    if (path != NULL) {
+        char line[512];
+
+        /* Opened now, so that a bad --log stops start-up with one line. */
+        fields_line(mask_of(default_flags), line, sizeof(line));
+        if (gs_w3c_target(path, GS_W3C_FIXED, 0, line) == NULL) {
+            gs_w3c_close_all();
+            return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+        }
+        fixed_path = gs_xstrdup(path);
+    } else if (IGuiseServer_GetSetting(guise, "config") == NULL) {
+        return S_OK; /* the embedded default without --log: no log, no cost */
     }
     hr = IHttpModuleRegistrationInfo_SetRequestNotifications(pModuleInfo, &factory, RQ_LOG_REQUEST,
                                                              0);
@@ -499,7 +500,7 @@ gs_register_http_logging(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pMo
                                                                 GL_CUSTOM_NOTIFICATION);
     }
     if (FAILED(hr)) {
-        log_close();
+        global_Terminate(&global);
     }
     return hr;
 }

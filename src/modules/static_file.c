@@ -92,7 +92,6 @@ factory_Terminate(IHttpModuleFactory *This)
 {
     (void) This;
     gs_file_response_fini();
-    gs_files_close_roots();
 }
 
 static const IHttpModuleFactoryVtbl factory_vtbl = {
@@ -120,6 +119,8 @@ gs_register_static_file(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pMod
     }
     if (FAILED(hr)) {
         gs_file_response_fini();
+        return hr;
     }
-    return hr;
+    gs_files_init(pModuleInfo);
+    return S_OK;
 }

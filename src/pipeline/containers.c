@@ -1,8 +1,8 @@
 /*
  * Slots are allocated on first use, sized by the number of modules (ids are
  * load order + 1 and the registry is sealed before any request), so a
- * container nobody uses costs one mutex.  Cleanups run without the lock
- * held: a module's CleanupStoredContext may call back into containers.
+ * container nobody uses costs one mutex.  A slot is set once by
+ * compare-and-swap and read with a plain atomic load.
  */
 #include "containers.h"
 #include "registry.h"
@@ -36,18 +36,33 @@ static IHttpStoredContext *
 container_GetModuleContext(IDispensedHttpModuleContextContainer *This, HTTP_MODULE_ID moduleId)
 {
     gs_container_t *c = impl_from_iface(This);
-    IHttpStoredContext *stored = NULL;
+    _Atomic(IHttpStoredContext *) *slots = atomic_load_explicit(&c->slots, memory_order_acquire);
     int slot = slot_of(moduleId);
 
-    if (slot < 0) {
+    if (slot < 0 || slots == NULL || (unsigned) slot >= c->nslots) {
         return NULL;
     }
+    return atomic_load_explicit(&slots[slot], memory_order_acquire);
+}
+
+static _Atomic(IHttpStoredContext *) *
+allocated_slots(gs_container_t *c)
+{
+    _Atomic(IHttpStoredContext *) *slots = atomic_load_explicit(&c->slots, memory_order_acquire);
+
+    if (slots != NULL) {
+        return slots;
+    }
     pthread_mutex_lock(&c->lock);
-    if (c->slots != NULL && (unsigned) slot < c->nslots) {
-        stored = c->slots[slot];
+    slots = atomic_load_explicit(&c->slots, memory_order_relaxed);
+    if (slots == NULL) {
+        /* Before the registry is sealed, modules still to register will have higher ids. */
+        c->nslots = gs_registry.sealed ? gs_registry.count : GS_MAX_MODULES;
+        slots = gs_xcalloc(c->nslots, sizeof(*slots));
+        atomic_store_explicit(&c->slots, slots, memory_order_release);
     }
     pthread_mutex_unlock(&c->lock);
-    return stored;
+    return slots;
 }
 
 static HRESULT
@@ -56,43 +71,39 @@ container_SetModuleContext(IDispensedHttpModuleContextContainer *This,
 {
     gs_container_t *c = impl_from_iface(This);
     int slot = slot_of(moduleId);
-    HRESULT hr = S_OK;
+    IHttpStoredContext *expected = NULL;
+    _Atomic(IHttpStoredContext *) *slots;
 
     if (ppStoredContext == NULL || slot < 0) {
         return HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER);
     }
-    pthread_mutex_lock(&c->lock);
-    if (c->slots == NULL) {
-        c->nslots = gs_registry.count;
-        c->slots = gs_xcalloc(c->nslots, sizeof(*c->slots));
+    slots = allocated_slots(c);
+    if ((unsigned) slot >= c->nslots) {
+        return HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER);
     }
-    if (c->slots[slot] != NULL) {
-        hr = HRESULT_FROM_WIN32(ERROR_ALREADY_ASSIGNED);
-    } else {
-        c->slots[slot] = ppStoredContext;
+    if (!atomic_compare_exchange_strong_explicit(&slots[slot], &expected, ppStoredContext,
+                                                 memory_order_acq_rel, memory_order_acquire))
+    {
+        return HRESULT_FROM_WIN32(ERROR_ALREADY_ASSIGNED);
     }
-    pthread_mutex_unlock(&c->lock);
-    return hr;
+    return S_OK;
 }
 
+/* The owner is going: nobody else uses the container any more. */
 void
 gs_container_release(gs_container_t *c)
 {
-    IHttpStoredContext **slots;
-    unsigned n;
+    _Atomic(IHttpStoredContext *) *slots = atomic_exchange(&c->slots, NULL);
 
-    pthread_mutex_lock(&c->lock);
-    slots = c->slots;
-    n = c->nslots;
-    c->slots = NULL;
-    c->nslots = 0;
-    pthread_mutex_unlock(&c->lock);
-    for (unsigned i = 0; i < n; i++) {
-        if (slots[i] != NULL && slots[i]->lpVtbl->CleanupStoredContext != NULL) {
-            slots[i]->lpVtbl->CleanupStoredContext(slots[i]);
+    for (unsigned i = 0; slots != NULL && i < c->nslots; i++) {
+        IHttpStoredContext *stored = atomic_load(&slots[i]);
+
+        if (stored != NULL && stored->lpVtbl->CleanupStoredContext != NULL) {
+            stored->lpVtbl->CleanupStoredContext(stored);
         }
     }
     free(slots);
+    c->nslots = 0;
     pthread_mutex_destroy(&c->lock);
 }
 
@@ -120,7 +131,7 @@ gs_container_init(gs_container_t *c)
 {
     c->IDispensedHttpModuleContextContainer_iface.lpVtbl = &container_vtbl;
     pthread_mutex_init(&c->lock, NULL);
-    c->slots = NULL;
+    atomic_init(&c->slots, NULL);
     c->nslots = 0;
     c->dispensed = false;
 }

@@ -2,7 +2,9 @@
  * Module context containers (IHttpModuleContextContainer): one stored
  * context per module id, set once, cleaned up (CleanupStoredContext) once
  * when the owner goes.  Every container is synchronised: a module may touch
- * a site's or the server's container from any thread.  Named containers
+ * a site's or the server's container from any thread.  Reading a slot takes
+ * no lock (request paths read the contexts of shared owners on every
+ * request); only allocating the slots does.  Named containers
  * (INamedContextContainer) keep contexts by name the same way.
  */
 #ifndef GS_PIPELINE_CONTAINERS_H
@@ -11,12 +13,13 @@
 #include <guise/httpserv.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 typedef struct gs_container {
     IDispensedHttpModuleContextContainer IDispensedHttpModuleContextContainer_iface;
-    pthread_mutex_t lock;
-    IHttpStoredContext **slots; /* by module id - 1 */
+    pthread_mutex_t lock;                         /* allocating `slots` */
+    _Atomic(IHttpStoredContext *) *_Atomic slots; /* by module id - 1; nslots of them */
     unsigned nslots;
     bool dispensed; /* ReleaseContainer frees it */
 } gs_container_t;

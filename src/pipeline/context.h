@@ -19,6 +19,7 @@
 #include "core/util.h"
 
 #include <guise/httpserv.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -45,8 +46,11 @@ typedef struct gs_context {
     gs_named_container_t *named;  /* made on first use */
 
     gs_request_t *req;
-    gs_site_obj_t *site;
-    CHttpModule **instances; /* by module index; made on first notification */
+    gs_config_t *cfg;              /* the configuration the request started with: one reference */
+    const gs_cfg_site_t *cfg_site; /* NULL: no binding takes the request */
+    const gs_cfg_point_t *point;   /* the sections in force at its URL */
+    const gs_cfg_vdir_t *cfg_vdir; /* the virtual directory its URL falls in */
+    CHttpModule **instances;       /* by module index; made on first notification */
 
     /* the dispatcher */
     int stage; /* 0..11, GS_STAGE_SEND, GS_STAGE_DONE */
@@ -55,6 +59,8 @@ typedef struct gs_context {
     const gs_module_t *current; /* the module being notified */
     DWORD notification;         /* its RQ_ bit, for OnAsyncCompletion */
     bool pending;               /* a module returned RQ_NOTIFICATION_PENDING */
+    atomic_uint completions;    /* posted (IndicateCompletion, PostCompletion), not yet run */
+    bool end_deferred;          /* ended with completions queued: the last one frees it */
     bool finish;                /* RQ_NOTIFICATION_FINISH_REQUEST: go to the end */
     bool running;               /* the dispatcher is on the stack */
     bool refused;               /* answered by the core: log only */
@@ -118,8 +124,31 @@ gs_context_iface(gs_context_t *ctx)
     return (IHttpContext *) &ctx->IHttpContext_iface;
 }
 
-/* Creates the context of a request in its pool; req->pipeline points to it. */
-gs_context_t *gs_context_create(gs_request_t *req);
+/*
+ * Creates the context of a request in its pool (req->pipeline points to
+ * it), holding a reference on cfg, and finds its site, virtual directory
+ * and sections.  ctx->cfg_site is NULL when no binding takes the request.
+ */
+gs_context_t *gs_context_create(gs_request_t *req, gs_config_t *cfg);
+
+/* The site, application and metadata objects of a context with a site. */
+static inline gs_site_obj_t *
+gs_context_site(const gs_context_t *ctx)
+{
+    return gs_site_obj(ctx->cfg_site);
+}
+
+static inline gs_app_obj_t *
+gs_context_app(const gs_context_t *ctx)
+{
+    return gs_app_obj(ctx->cfg_vdir->app);
+}
+
+static inline gs_vdir_obj_t *
+gs_context_vdir(const gs_context_t *ctx)
+{
+    return gs_vdir_obj(ctx->cfg_vdir);
+}
 
 /* The vtables, one file each. */
 extern const IHttpContext4Vtbl gs_context_vtbl;

@@ -264,7 +264,8 @@ gs_dispatch_other(gs_context_t *ctx, int slot, void *provider)
 gs_send_result_t
 gs_dispatch_send(gs_context_t *ctx, bool final)
 {
-    if (gs_registry.request[GS_SLOT_SEND_RESPONSE].count > 0) {
+    /* Without a site (no binding took the request), no module hears of it. */
+    if (gs_registry.request[GS_SLOT_SEND_RESPONSE].count > 0 && ctx->cfg_site != NULL) {
         ctx->headers_being_sent = !gs_conn_headers_sent(ctx->req) && !ctx->headers_suppressed;
         ctx->send_flags = final ? 0 : HTTP_SEND_RESPONSE_FLAG_MORE_DATA;
         gs_dispatch_other(ctx, GS_SLOT_SEND_RESPONSE, &ctx->ISendResponseProvider_iface);
@@ -296,6 +297,12 @@ end_request(gs_context_t *ctx)
         IHttpUser_DereferenceUser(ctx->user);
         ctx->user = NULL;
     }
+    gs_config_unref(ctx->cfg);
+    ctx->cfg = NULL;
+    if (atomic_load(&ctx->completions) > 0) {
+        ctx->end_deferred = true; /* a queued completion still points here */
+        return;
+    }
     gs_conn_finish_request(req); /* frees the pool, and ctx with it */
 }
 
@@ -311,6 +318,9 @@ gs_dispatch_run(gs_context_t *ctx)
             ctx->stage = GS_STAGE_LOG;
             ctx->post = false;
             ctx->pos = 0;
+            if (ctx->cfg_site == NULL) {
+                ctx->stage = GS_STAGE_DONE; /* no site: no module hears of it */
+            }
             if (gs_dispatch_send(ctx, true) == GS_SEND_PENDING) {
                 break; /* the connection's sent() comes back to gs_dispatch_run */
             }
@@ -387,6 +397,13 @@ run_completion(void *arg)
     struct completion c = *(struct completion *) arg;
 
     free(arg);
+    atomic_fetch_sub(&c.ctx->completions, 1);
+    if (c.ctx->end_deferred) {
+        if (atomic_load(&c.ctx->completions) == 0) {
+            gs_conn_finish_request(c.ctx->req);
+        }
+        return;
+    }
     if (!c.ctx->pending) {
         gs_log_warn("module %s completed a request that was not pending; ignored",
                     c.ctx->current ? c.ctx->current->name : "?");
@@ -406,6 +423,7 @@ run_completion(void *arg)
 static void
 post(gs_context_t *ctx, struct completion *c)
 {
+    atomic_fetch_add(&ctx->completions, 1);
     gs_loop_post(gs_conn_loop(ctx->req), run_completion, c);
 }
 

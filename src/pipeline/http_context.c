@@ -88,23 +88,35 @@ ctx_GetConnection(IHttpContext4 *This)
 /* ---- path mapping -------------------------------------------------------- */
 
 /*
- * url (decoded, normalised, starting with '/') -> the site's physical path
- * plus the URL without its '/', then RQ_MAP_PATH may change it.  The result
- * is UTF-8 in the request pool.
+ * url (decoded, normalised, starting with '/') -> its virtual directory's
+ * physical path plus the rest of the URL, then RQ_MAP_PATH may change it.
+ * The result is UTF-8 in the request pool.
  */
 static HRESULT
 map_url(gs_context_t *ctx, const char *url, size_t url_len, char **out, size_t *out_len)
 {
-    const gs_site_obj_t *site = ctx->site;
-    size_t n = site->physical_len + url_len - 1;
-    char *path = gs_pool_alloc(ctx->req->pool, n + 1);
+    const gs_cfg_vdir_t *vdir = gs_config_vdir(ctx->cfg_site, url, url_len);
+    const char *full = url;
+    size_t rest, n;
+    char *path;
 
-    memcpy(path, site->physical_path_utf8, site->physical_len);
-    memcpy(path + site->physical_len, url + 1, url_len - 1);
+    if (vdir == NULL) {
+        return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+    }
+    /* The URL below the virtual directory, without its leading '/'. */
+    rest = url_len - vdir->url_len;
+    url += vdir->url_len;
+    if (rest > 0 && url[0] == '/') {
+        url++, rest--;
+    }
+    n = vdir->physical_len + rest;
+    path = gs_pool_alloc(ctx->req->pool, n + 1);
+    memcpy(path, vdir->physical, vdir->physical_len);
+    memcpy(path + vdir->physical_len, url, rest);
     path[n] = '\0';
 
     if (gs_registry.request[GS_SLOT_MAP_PATH].count > 0) {
-        ctx->map_url = gs_wide_from_utf8(ctx->req->pool, url, url_len, NULL);
+        ctx->map_url = gs_wide_from_utf8(ctx->req->pool, full, url_len, NULL);
         ctx->map_physical = gs_wide_from_utf8(ctx->req->pool, path, n, NULL);
         gs_dispatch_other(ctx, GS_SLOT_MAP_PATH, &ctx->IMapPathProvider_iface);
         path = gs_utf8_from_wide(ctx->req->pool, ctx->map_physical, SIZE_MAX, &n);
@@ -124,8 +136,8 @@ gs_context_map(gs_context_t *ctx)
     if (ctx->physical != NULL) {
         return S_OK;
     }
-    if (req->url == NULL || req->url[0] != '/') {
-        return HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER); /* "*": no resource */
+    if (req->url == NULL || req->url[0] != '/' || ctx->cfg_site == NULL) {
+        return HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER); /* "*", or no site: no resource */
     }
     return map_url(ctx, req->url, req->url_len, &ctx->physical, &ctx->physical_len);
 }
@@ -273,7 +285,9 @@ ctx_ExecuteRequest(IHttpContext4 *This, BOOL fAsync, IHttpContext *pHttpContext,
 static IHttpApplication *
 ctx_GetApplication(IHttpContext4 *This)
 {
-    return (IHttpApplication *) &impl(This)->site->IHttpApplication_iface;
+    gs_context_t *ctx = impl(This);
+
+    return ctx->cfg_vdir ? (IHttpApplication *) &gs_context_app(ctx)->IHttpApplication_iface : NULL;
 }
 
 static HRESULT
@@ -351,7 +365,9 @@ ctx_GetIsLastNotification(IHttpContext4 *This, REQUEST_NOTIFICATION_STATUS statu
 static IMetadataInfo *
 ctx_GetMetadata(IHttpContext4 *This)
 {
-    return &impl(This)->site->IMetadataInfo_iface;
+    gs_context_t *ctx = impl(This);
+
+    return ctx->cfg_vdir ? &gs_context_vdir(ctx)->IMetadataInfo_iface : NULL;
 }
 
 static IHttpModuleContextContainer *
@@ -478,7 +494,9 @@ ctx_GetServerVariableW(IHttpContext4 *This, PCSTR pszVariableName, PCWSTR *ppszV
 static IHttpSite *
 ctx_GetSite(IHttpContext4 *This)
 {
-    return &impl(This)->site->IHttpSite_iface;
+    gs_context_t *ctx = impl(This);
+
+    return ctx->cfg_site ? &gs_context_site(ctx)->IHttpSite_iface : NULL;
 }
 
 static IHttpTraceContext *
@@ -673,8 +691,9 @@ const IHttpContext4Vtbl gs_context_vtbl = {
     .GetRequestStartTime = ctx_GetRequestStartTime,
 };
 
+/* The Host header, for choosing the site. */
 gs_context_t *
-gs_context_create(gs_request_t *req)
+gs_context_create(gs_request_t *req, gs_config_t *cfg)
 {
     gs_context_t *ctx = gs_pool_calloc(req->pool, sizeof(*ctx));
 
@@ -685,7 +704,16 @@ gs_context_create(gs_request_t *req)
     gs_container_init(&ctx->container);
     gs_container_init(&ctx->url_container);
     ctx->req = req;
-    ctx->site = gs_default_site;
+    ctx->cfg = cfg;
+    gs_config_ref(cfg);
+    ctx->cfg_site = gs_config_site(cfg, req->local, req->host, req->host_len);
+    if (ctx->cfg_site != NULL) {
+        const char *url = req->url && req->url[0] == '/' ? req->url : "/";
+        size_t len = req->url && req->url[0] == '/' ? req->url_len : 1;
+
+        ctx->point = gs_config_point(ctx->cfg_site, url, len);
+        ctx->cfg_vdir = gs_config_vdir(ctx->cfg_site, url, len);
+    }
     ctx->instances = gs_pool_calloc(req->pool, gs_registry.count * sizeof(CHttpModule *) + 1);
     ctx->start_ms = req->start_ms;
     req->pipeline = ctx;

@@ -241,7 +241,9 @@ req_GetRemainingEntityBytes(IHttpRequest3 *This)
 static DWORD
 req_GetSiteId(const IHttpRequest3 *This)
 {
-    return impl(This)->site->id;
+    gs_context_t *ctx = impl(This);
+
+    return ctx->cfg_site ? ctx->cfg_site->id : 0;
 }
 
 static BOOL

@@ -503,6 +503,7 @@ static VOID
 rsp_SuppressHeaders(IHttpResponse2 *This)
 {
     impl(This)->headers_suppressed = true;
+    rsp_of(This)->raw = true;
 }
 
 /* A chunk as the response keeps it: memory copied (or referenced), files by descriptor. */

@@ -10,12 +10,36 @@
 #include "core/options.h"
 #include "core/server.h"
 
+#include "config/config.h"
+
+#include <guise/httpserv.h>
+
+/* The names of the built-in modules, NULL-terminated, for gs_config_build(). */
+const char *const *gs_pipeline_builtin_modules(void);
+
 /*
- * Creates the server object and the default site, registers the built-in
- * modules and loads those of the command line (--module).  0, or -1 after
- * logging one line that names the module that failed.
+ * Installs the first configuration (taking over its reference), creates the
+ * server object, registers the modules of its <modules> list and those of
+ * the command line (--module).  0, or -1 after logging one line that names
+ * the module that failed.
  */
-int gs_pipeline_init(const gs_options_t *opts);
+int gs_pipeline_init(const gs_options_t *opts, gs_config_t *cfg);
+
+/* The loops exist: reloads can wait for them (see pipeline.c). */
+void gs_pipeline_attach(gs_server_t *server);
+
+/* The configuration in force (borrowed: main thread and loop threads only). */
+gs_config_t *gs_pipeline_config(void);
+
+/*
+ * Puts a new configuration in force for new requests (taking over its
+ * reference) and raises GL_CONFIGURATION_CHANGE; requests in flight finish
+ * with the one they started with.
+ */
+void gs_pipeline_reload(gs_config_t *cfg);
+
+/* IGuiseServer::GetConfigSection. */
+HRESULT gs_pipeline_config_section(IHttpContext *ctx, const char *name, IGuiseConfigElement **out);
 
 /* The handler for gs_server_init(). */
 gs_handler_t gs_pipeline_handler(void);

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DETERMINISTIC_MASK 0x00000fffu
 #define NONDETERMINISTIC_MASK                                                                      \
@@ -189,6 +190,17 @@ module_free(gs_module_t *m)
     free(m);
 }
 
+bool
+gs_registry_has(const char *name)
+{
+    for (unsigned i = 0; i < gs_registry.count; i++) {
+        if (strcasecmp(gs_registry.modules[i]->name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 HRESULT
 gs_registry_add(const char *name, const char *image, PFN_REGISTERMODULE reg, IHttpServer *server,
                 void *dl)
@@ -201,7 +213,7 @@ gs_registry_add(const char *name, const char *image, PFN_REGISTERMODULE reg, IHt
         return HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED);
     }
     for (unsigned i = 0; i < gs_registry.count; i++) {
-        if (strcmp(gs_registry.modules[i]->name, name) == 0) {
+        if (strcasecmp(gs_registry.modules[i]->name, name) == 0) { /* IIS's names ignore case */
             return HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS);
         }
     }
@@ -224,6 +236,15 @@ gs_registry_add(const char *name, const char *image, PFN_REGISTERMODULE reg, IHt
         module_free(m);
     }
     return hr;
+}
+
+void
+gs_registry_global_only(void)
+{
+    gs_module_t *m = gs_registry.modules[gs_registry.count - 1];
+
+    m->rq_mask = 0; /* the factory stays: its Terminate is still due */
+    m->rq_post_mask = 0;
 }
 
 /* Insertion sort by band: stable, so load order holds within a band. */

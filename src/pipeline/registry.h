@@ -70,6 +70,15 @@ extern gs_registry_t gs_registry;
 HRESULT gs_registry_add(const char *name, const char *image, PFN_REGISTERMODULE reg,
                         IHttpServer *server, void *dl);
 
+/* Is a module of that name (case ignored, as IIS does) registered? */
+bool gs_registry_has(const char *name);
+
+/*
+ * The module added last hears no request notification: it is loaded for
+ * its global ones only (IIS: in <globalModules> but not in <modules>).
+ */
+void gs_registry_global_only(void);
+
 /* Builds the notification arrays.  No module may be added afterwards. */
 void gs_registry_seal(void);
 

@@ -9,6 +9,7 @@
 #include "server_object.h"
 #include "containers.h"
 #include "global.h"
+#include "pipeline.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/wide.h"
@@ -28,7 +29,8 @@ struct server {
     IGuiseServer IGuiseServer_iface;
     IHttpTraceContext IHttpTraceContext_iface;
     IScriptMapInfo IScriptMapInfo_iface;
-    char *root, *mime_types, *access_log;
+    char *root, *mime_types, *access_log, *config;
+    wchar_t *config_w;
     gs_recycle_fn recycle;
 };
 
@@ -332,11 +334,13 @@ srv_SatisfiesPrecondition(const IHttpServer2 *This, PCWSTR pszPrecondition)
 static PCWSTR
 srv_GetAppPoolConfigFile(const IHttpServer2 *This, DWORD *pcchConfigFilePath)
 {
-    (void) This;
+    struct server *s = impl(This);
+
+    /* IIS gives the pool's generated copy; guise has one file for every site. */
     if (pcchConfigFilePath != NULL) {
-        *pcchConfigFilePath = 0;
+        *pcchConfigFilePath = s->config_w ? (DWORD) wcslen(s->config_w) : 0;
     }
-    return L""; /* no configuration file yet */
+    return s->config_w ? s->config_w : L"";
 }
 
 static HRESULT
@@ -438,16 +442,30 @@ guise_GetSetting(const IGuiseServer *This, PCSTR pszName)
     if (strcmp(pszName, "mime-types") == 0) {
         return s->mime_types;
     }
-    if (strcmp(pszName, "default-documents") == 0) {
-        return "index.html,default.htm";
-    }
     if (strcmp(pszName, "access-log") == 0) {
         return s->access_log;
+    }
+    if (strcmp(pszName, "config") == 0) {
+        return s->config;
     }
     return NULL;
 }
 
-static const IGuiseServerVtbl guise_vtbl = {.GetSetting = guise_GetSetting};
+static HRESULT
+guise_GetConfigSection(IGuiseServer *This, IHttpContext *pContext, PCSTR pszSection,
+                       IGuiseConfigElement **ppSection)
+{
+    (void) This;
+    if (pszSection == NULL) {
+        return E_INVALIDARG;
+    }
+    return gs_pipeline_config_section(pContext, pszSection, ppSection);
+}
+
+static const IGuiseServerVtbl guise_vtbl = {
+    .GetSetting = guise_GetSetting,
+    .GetConfigSection = guise_GetConfigSection,
+};
 
 /* ---- the server-wide trace context ---------------------------------------- */
 
@@ -695,7 +713,7 @@ dup_or_null(const char *s)
 }
 
 void
-gs_server_object_init(const gs_options_t *opts)
+gs_server_object_init(const gs_options_t *opts, const char *config_file)
 {
     the_server.IHttpServer_iface.lpVtbl = &server_vtbl;
     the_server.IGuiseServer_iface.lpVtbl = &guise_vtbl;
@@ -704,6 +722,8 @@ gs_server_object_init(const gs_options_t *opts)
     the_server.root = dup_or_null(opts->root);
     the_server.mime_types = dup_or_null(opts->mime_types);
     the_server.access_log = dup_or_null(opts->log_path);
+    the_server.config = dup_or_null(config_file);
+    the_server.config_w = config_file ? gs_wide_dup(config_file) : NULL;
 }
 
 void
@@ -712,6 +732,8 @@ gs_server_object_free(void)
     free(the_server.root);
     free(the_server.mime_types);
     free(the_server.access_log);
+    free(the_server.config);
+    free(the_server.config_w);
     memset(&the_server, 0, sizeof(the_server));
 }
 

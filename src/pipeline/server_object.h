@@ -11,8 +11,8 @@
 
 #include <guise/httpserv.h>
 
-/* Creates the singleton from the server's options (copied). */
-void gs_server_object_init(const gs_options_t *opts);
+/* Creates the singleton from the server's options and configuration file (copied). */
+void gs_server_object_init(const gs_options_t *opts, const char *config_file);
 void gs_server_object_free(void);
 
 IHttpServer *gs_server_object(void);

@@ -208,13 +208,17 @@ gs_server_var(gs_context_t *ctx, const char *name, size_t *len)
         return copy(ctx, ctx->physical, ctx->physical_len, len);
     }
     if (strcasecmp(name, "APPL_PHYSICAL_PATH") == 0) {
-        return copy(ctx, ctx->site->physical_path_utf8, ctx->site->physical_len, len);
+        const char *p =
+            ctx->cfg_vdir && ctx->cfg_vdir->app->physical ? ctx->cfg_vdir->app->physical : "";
+
+        return copy(ctx, p, strlen(p), len);
     }
     if (strcasecmp(name, "APPL_MD_PATH") == 0) {
-        return gs_utf8_from_wide(req->pool, ctx->site->app_id, 4096, len);
+        return ctx->cfg_vdir ? gs_utf8_from_wide(req->pool, gs_context_app(ctx)->app_id, 4096, len)
+                             : copy(ctx, "", 0, len);
     }
     if (strcasecmp(name, "INSTANCE_ID") == 0) {
-        return number(ctx, ctx->site->id, len);
+        return number(ctx, ctx->cfg_site ? ctx->cfg_site->id : 0, len);
     }
     if (strcasecmp(name, "SERVER_NAME") == 0) {
         return server_name(ctx, len);

@@ -6,30 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-gs_site_obj_t *gs_default_site;
-
 static inline gs_site_obj_t *
 from_site(const IHttpSite *iface)
 {
     return gs_container_of(iface, gs_site_obj_t, IHttpSite_iface);
 }
 
-static inline gs_site_obj_t *
+static inline gs_app_obj_t *
 from_app(const IHttpApplication2 *iface)
 {
-    return gs_container_of(iface, gs_site_obj_t, IHttpApplication_iface);
+    return gs_container_of(iface, gs_app_obj_t, IHttpApplication_iface);
 }
 
-static inline gs_site_obj_t *
-from_metadata(const IMetadataInfo *iface)
+static inline gs_vdir_obj_t *
+from_vdir(const IMetadataInfo *iface)
 {
-    return gs_container_of(iface, gs_site_obj_t, IMetadataInfo_iface);
+    return gs_container_of(iface, gs_vdir_obj_t, IMetadataInfo_iface);
 }
 
 static IHttpModuleContextContainer *
 site_GetModuleContextContainer(IHttpSite *This)
 {
-    return gs_container_iface(&from_site(This)->site_container);
+    return gs_container_iface(&from_site(This)->container);
 }
 
 static IHttpPerfCounterInfo *
@@ -42,7 +40,7 @@ site_GetPerfCounterInfo(IHttpSite *This)
 static DWORD
 site_GetSiteId(const IHttpSite *This)
 {
-    return from_site(This)->id;
+    return from_site(This)->cfg->id;
 }
 
 static PCWSTR
@@ -61,7 +59,7 @@ static const IHttpSiteVtbl site_vtbl = {
 static PCWSTR
 app_GetAppConfigPath(const IHttpApplication2 *This)
 {
-    return from_app(This)->app_config_path;
+    return from_app(This)->config_path;
 }
 
 static PCWSTR
@@ -73,13 +71,13 @@ app_GetApplicationId(const IHttpApplication2 *This)
 static PCWSTR
 app_GetApplicationPhysicalPath(const IHttpApplication2 *This)
 {
-    return from_app(This)->physical_path;
+    return from_app(This)->physical;
 }
 
 static IHttpModuleContextContainer *
 app_GetModuleContextContainer(IHttpApplication2 *This)
 {
-    return gs_container_iface(&from_app(This)->app_container);
+    return gs_container_iface(&from_app(This)->container);
 }
 
 static VOID
@@ -112,80 +110,109 @@ static const IHttpApplication2Vtbl app_vtbl = {
 };
 
 static PCWSTR
-metadata_GetMetaPath(const IMetadataInfo *This)
+vdir_GetMetaPath(const IMetadataInfo *This)
 {
-    return from_metadata(This)->app_config_path;
+    return from_vdir(This)->meta_path;
 }
 
 static IHttpModuleContextContainer *
-metadata_GetModuleContextContainer(IMetadataInfo *This)
+vdir_GetModuleContextContainer(IMetadataInfo *This)
 {
-    return gs_container_iface(&from_metadata(This)->metadata_container);
+    return gs_container_iface(&from_vdir(This)->container);
 }
 
 static PCWSTR
-metadata_GetVrPath(const IMetadataInfo *This)
+vdir_GetVrPath(const IMetadataInfo *This)
 {
-    return from_metadata(This)->physical_path;
+    return from_vdir(This)->vr_path;
 }
 
 static IHttpTokenEntry *
-metadata_GetVrToken(IMetadataInfo *This)
+vdir_GetVrToken(IMetadataInfo *This)
 {
     (void) This;
-    return NULL; /* no virtual directory has its own account */
+    return NULL; /* no virtual directory has an account of its own */
 }
 
-static const IMetadataInfoVtbl metadata_vtbl = {
-    .GetMetaPath = metadata_GetMetaPath,
-    .GetModuleContextContainer = metadata_GetModuleContextContainer,
-    .GetVrPath = metadata_GetVrPath,
-    .GetVrToken = metadata_GetVrToken,
+static const IMetadataInfoVtbl vdir_vtbl = {
+    .GetMetaPath = vdir_GetMetaPath,
+    .GetModuleContextContainer = vdir_GetModuleContextContainer,
+    .GetVrPath = vdir_GetVrPath,
+    .GetVrToken = vdir_GetVrToken,
 };
 
-gs_site_obj_t *
-gs_site_create(DWORD id, const char *name, const char *physical_path)
+/* The concatenation of up to four strings (NULL ends), wide, in the configuration's pool. */
+static wchar_t *
+wide(gs_config_t *cfg, const char *a, const char *b, const char *c, const char *d)
 {
-    gs_site_obj_t *s = gs_xcalloc(1, sizeof(*s));
-    size_t n = strlen(physical_path);
+    const char *parts[] = {a, b, c, d};
     char text[4096];
+    size_t len = 0;
 
-    s->IHttpSite_iface.lpVtbl = &site_vtbl;
-    s->IHttpApplication_iface.lpVtbl = &app_vtbl;
-    s->IMetadataInfo_iface.lpVtbl = &metadata_vtbl;
-    s->id = id;
-    s->name = gs_wide_dup(name);
-    snprintf(text, sizeof(text), "MACHINE/WEBROOT/APPHOST/%s", name);
-    s->app_config_path = gs_wide_dup(text);
-    snprintf(text, sizeof(text), "/LM/W3SVC/%u/ROOT", (unsigned) id);
-    s->app_id = gs_wide_dup(text);
-    s->physical_path_utf8 = gs_xmalloc(n + 2);
-    memcpy(s->physical_path_utf8, physical_path, n + 1);
-    if (n == 0 || physical_path[n - 1] != '/') {
-        s->physical_path_utf8[n++] = '/';
-        s->physical_path_utf8[n] = '\0';
+    for (unsigned i = 0; i < 4 && parts[i] != NULL; i++) {
+        len += (size_t) snprintf(text + len, sizeof(text) - len, "%s", parts[i]);
+        if (len >= sizeof(text)) {
+            len = sizeof(text) - 1;
+        }
     }
-    s->physical_len = n;
-    s->physical_path = gs_wide_dup(s->physical_path_utf8);
-    gs_container_init(&s->site_container);
-    gs_container_init(&s->app_container);
-    gs_container_init(&s->metadata_container);
-    return s;
+    return gs_wide_from_utf8(cfg->pool, text, len, NULL);
+}
+
+/* Releases the containers (CleanupStoredContext) when the configuration goes. */
+static void
+release(gs_config_t *cfg)
+{
+    for (unsigned i = 0; i < cfg->nsites; i++) {
+        gs_cfg_site_t *site = &cfg->sites[i];
+
+        for (unsigned k = 0; k < site->nvdirs; k++) {
+            gs_container_release(&gs_vdir_obj(&site->vdirs[k])->container);
+        }
+        for (unsigned k = 0; k < site->napps; k++) {
+            gs_container_release(&gs_app_obj(&site->apps[k])->container);
+        }
+        gs_container_release(&gs_site_obj(site)->container);
+    }
 }
 
 void
-gs_site_free(gs_site_obj_t *s)
+gs_site_objects_create(gs_config_t *cfg)
 {
-    if (s == NULL) {
-        return;
+    for (unsigned i = 0; i < cfg->nsites; i++) {
+        gs_cfg_site_t *site = &cfg->sites[i];
+        gs_site_obj_t *s = gs_pool_calloc(cfg->pool, sizeof(*s));
+        char id[16];
+
+        s->IHttpSite_iface.lpVtbl = &site_vtbl;
+        s->cfg = site;
+        s->name = wide(cfg, site->name, NULL, NULL, NULL);
+        gs_container_init(&s->container);
+        site->objects = s;
+        snprintf(id, sizeof(id), "%u", site->id);
+        for (unsigned k = 0; k < site->napps; k++) {
+            gs_cfg_app_t *app = &site->apps[k];
+            gs_app_obj_t *a = gs_pool_calloc(cfg->pool, sizeof(*a));
+            const char *sub = strcmp(app->path, "/") == 0 ? "" : app->path;
+
+            a->IHttpApplication_iface.lpVtbl = &app_vtbl;
+            a->cfg = app;
+            a->config_path = wide(cfg, "MACHINE/WEBROOT/APPHOST/", site->name, sub, NULL);
+            a->app_id = wide(cfg, "/LM/W3SVC/", id, "/ROOT", sub);
+            a->physical = wide(cfg, app->physical ? app->physical : "", NULL, NULL, NULL);
+            gs_container_init(&a->container);
+            app->objects = a;
+        }
+        for (unsigned k = 0; k < site->nvdirs; k++) {
+            gs_cfg_vdir_t *vdir = &site->vdirs[k];
+            gs_vdir_obj_t *v = gs_pool_calloc(cfg->pool, sizeof(*v));
+
+            v->IMetadataInfo_iface.lpVtbl = &vdir_vtbl;
+            v->cfg = vdir;
+            v->meta_path = wide(cfg, "MACHINE/WEBROOT/APPHOST/", site->name, vdir->url, NULL);
+            v->vr_path = wide(cfg, vdir->physical, NULL, NULL, NULL);
+            gs_container_init(&v->container);
+            vdir->objects = v;
+        }
     }
-    gs_container_release(&s->metadata_container);
-    gs_container_release(&s->app_container);
-    gs_container_release(&s->site_container);
-    free(s->name);
-    free(s->app_config_path);
-    free(s->app_id);
-    free(s->physical_path);
-    free(s->physical_path_utf8);
-    free(s);
+    cfg->release_objects = release;
 }

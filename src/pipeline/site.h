@@ -1,37 +1,62 @@
 /*
- * The site and application a request belongs to, as modules see them
- * (IHttpSite, IHttpApplication, IMetadataInfo), with their module context
- * containers.  Until configuration files arrive there is one site, "Default
- * Web Site" (id 1), with one application at "/" whose physical path is the
- * --root directory.  Created at start-up, shared by every thread, freed at
- * shutdown.
+ * What modules see of the configured sites: IHttpSite per site,
+ * IHttpApplication per application, IMetadataInfo per virtual directory,
+ * each with its module context container.  Made for a configuration when
+ * it is installed and freed with it, so a request holds the objects of the
+ * configuration it started with.
  */
 #ifndef GS_PIPELINE_SITE_H
 #define GS_PIPELINE_SITE_H
 
 #include "containers.h"
+#include "config/config.h"
 
 #include <guise/httpserv.h>
 #include <stddef.h>
 
 typedef struct gs_site_obj {
     IHttpSite IHttpSite_iface;
-    IHttpApplication2 IHttpApplication_iface;
-    IMetadataInfo IMetadataInfo_iface;
-    DWORD id;
+    const gs_cfg_site_t *cfg;
     wchar_t *name;
-    wchar_t *app_config_path; /* MACHINE/WEBROOT/APPHOST/<site> */
-    wchar_t *app_id;          /* /LM/W3SVC/<id>/ROOT */
-    wchar_t *physical_path;   /* with a trailing '/' */
-    char *physical_path_utf8;
-    size_t physical_len; /* bytes of physical_path_utf8 */
-    gs_container_t site_container, app_container, metadata_container;
+    gs_container_t container;
 } gs_site_obj_t;
 
-/* The site of every request for now. */
-extern gs_site_obj_t *gs_default_site;
+typedef struct gs_app_obj {
+    IHttpApplication2 IHttpApplication_iface;
+    const gs_cfg_app_t *cfg;
+    wchar_t *config_path; /* MACHINE/WEBROOT/APPHOST/<site>[/app] */
+    wchar_t *app_id;      /* /LM/W3SVC/<id>/ROOT[/app] */
+    wchar_t *physical;
+    gs_container_t container;
+} gs_app_obj_t;
 
-gs_site_obj_t *gs_site_create(DWORD id, const char *name, const char *physical_path);
-void gs_site_free(gs_site_obj_t *site);
+typedef struct gs_vdir_obj {
+    IMetadataInfo IMetadataInfo_iface;
+    const gs_cfg_vdir_t *cfg;
+    wchar_t *meta_path;
+    wchar_t *vr_path; /* the physical path, with its trailing '/' */
+    gs_container_t container;
+} gs_vdir_obj_t;
+
+/* Makes the objects of every site, application and virtual directory of cfg. */
+void gs_site_objects_create(gs_config_t *cfg);
+
+static inline gs_site_obj_t *
+gs_site_obj(const gs_cfg_site_t *site)
+{
+    return site->objects;
+}
+
+static inline gs_app_obj_t *
+gs_app_obj(const gs_cfg_app_t *app)
+{
+    return app->objects;
+}
+
+static inline gs_vdir_obj_t *
+gs_vdir_obj(const gs_cfg_vdir_t *vdir)
+{
+    return vdir->objects;
+}
 
 #endif

@@ -9,6 +9,8 @@ Shared fixtures for guise's black-box end-to-end tests.
             started last.  Every server is stopped by PID at teardown
             (SIGTERM, then SIGKILL after a deadline); its stderr is attached
             to the report of a failing test.
+            guise.start_config(text) runs `guise --config FILE` instead, FILE
+            written from text (see config_xml() and site_xml()).
 
 GUISE_SANITIZED=1 (an ASan+UBSan build) scales every timeout by 3 and fails a
 test whose server printed a sanitizer report.
@@ -36,6 +38,7 @@ SANITIZED = os.environ.get("GUISE_SANITIZED") == "1"
 SCALE = 3 if SANITIZED else 1
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 LISTENING = re.compile(rb"guise: info: listening on http://127\.0\.0\.1:(\d+)/")
+ANNOUNCED = re.compile(r"guise: info: listening on http://(\S+?)/")
 HOST = "127.0.0.1"
 TEST_DEADLINE = 120  # seconds per test, before scaling: a hang guard, not a benchmark
 
@@ -324,6 +327,10 @@ class Server:
         self.stop()
         pytest.fail(f"guise did not start listening ({self.argv!r}); stderr:\n{self.stderr()}")
 
+    def addresses(self) -> list:
+        """Every "IP:PORT" guise announced so far ("listening on http://IP:PORT/"), in order."""
+        return ANNOUNCED.findall(self.stderr())
+
     # -- requests
 
     def url(self, path="/") -> str:
@@ -474,6 +481,36 @@ class Guise:
             server.wait_listening(scaled(10))
         return server
 
+    def write_config(self, text: str, name="applicationHost.config") -> Path:
+        """Writes a configuration file into the test's directory (atomically: a reload never
+        reads half a file) and returns its path."""
+        path = self.workdir / name
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+        return path
+
+    def start_config(self, config, *args, log=None, wait=True) -> Server:
+        """
+        Starts `guise --config FILE args`: config is a Path, or the text of the
+        file (written by write_config).  Server.port is the first 127.0.0.1 port
+        announced (the one bindings "127.0.0.1:0:..." share).  log: True for
+        --log FILE (Server.log_path); None for the sites' own logFile settings.
+        """
+        path = config if isinstance(config, Path) else self.write_config(config)
+        name = f"guise{len(self.servers)}"
+        argv = [GUISE_BIN, "--config", str(path)]
+        log_path = None
+        if log is True:
+            log_path = self.workdir / f"{name}.log"
+            argv += ["--log", str(log_path)]
+        argv += [str(a) for a in args]
+        server = Server(argv, self.workdir, name, log_path)
+        self.servers.append(server)
+        if wait:
+            server.wait_listening(scaled(10))
+        return server
+
     def run(self, *args, timeout=None) -> subprocess.CompletedProcess:
         """Runs guise to completion (for command-line errors), output as text."""
         done = subprocess.run([GUISE_BIN, *[str(a) for a in args]], capture_output=True,
@@ -508,6 +545,34 @@ class Guise:
             elif was_running and status != 0:
                 problems.append(f"guise (pid {s.pid}) exited with status {status} after SIGTERM")
         return problems
+
+
+# ---- configuration files ----------------------------------------------------------------
+
+
+def site_xml(name, site_id, root, bindings=("127.0.0.1:0:",), vdirs="", apps="", extra=""):
+    """
+    One <site>: bindingInformation strings (port 0: a free port, shared by every
+    binding of that IP), an application "/" whose virtual directory "/" is root,
+    vdirs (more <virtualDirectory> XML in that application), apps (more
+    <application> XML) and extra (e.g. a <logFile>).
+    """
+    binds = "".join(f'<binding protocol="http" bindingInformation="{b}"/>' for b in bindings)
+    return (f'<site name="{name}" id="{site_id}"><bindings>{binds}</bindings>'
+            f'<application path="/"><virtualDirectory path="/" physicalPath="{root}"/>{vdirs}'
+            f'</application>{apps}{extra}</site>\n')
+
+
+def config_xml(*sites, web_server="", locations="", site_defaults='<logFile enabled="false"/>'):
+    """
+    An applicationHost.config: the sites (site_xml()), system.webServer's
+    server-level sections (XML), <location> elements, and <siteDefaults>
+    (by default no per-site log files).
+    """
+    return ("<configuration>\n <system.applicationHost>\n  <sites>\n"
+            f"   <siteDefaults>{site_defaults}</siteDefaults>\n   {''.join(sites)}"
+            "  </sites>\n </system.applicationHost>\n"
+            f" <system.webServer>{web_server}</system.webServer>\n{locations}</configuration>\n")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@
  * the dispatcher, the built-in modules and response writing all run; ASan
  * and UBSan watch.
  */
+#include "config/load.h"
 #include "core/conn.h"
 #include "core/log.h"
 #include "core/server.h"
@@ -42,16 +43,64 @@ write_file(const char *dir, const char *name, const char *content)
     fclose(f);
 }
 
+/*
+ * Two sites on the fuzzed connection's port: "a.test" by host name, and a
+ * catch-all with a virtual directory, default documents and, below /pub,
+ * directory listings; so host matching and every built-in module run.
+ */
+static void
+write_config(const char *root, char *path, size_t size)
+{
+    FILE *f;
+
+    snprintf(path, size, "%s/applicationHost.config", root);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        abort();
+    }
+    fprintf(f,
+            "<configuration>\n"
+            " <system.applicationHost>\n"
+            "  <applicationPools><add name=\"DefaultAppPool\"/></applicationPools>\n"
+            "  <sites>\n"
+            "   <site name=\"A\" id=\"1\">\n"
+            "    <bindings><binding protocol=\"http\" bindingInformation=\"127.0.0.1:80:a.test\"/>"
+            "</bindings>\n"
+            "    <application path=\"/\"><virtualDirectory path=\"/\" physicalPath=\"%s/dir\"/>"
+            "</application>\n"
+            "   </site>\n"
+            "   <site name=\"Default\" id=\"2\">\n"
+            "    <bindings><binding protocol=\"http\" bindingInformation=\"*:80:\"/></bindings>\n"
+            "    <application path=\"/\"><virtualDirectory path=\"/\" physicalPath=\"%s\"/>\n"
+            "     <virtualDirectory path=\"/pub\" physicalPath=\"%s/dir\"/></application>\n"
+            "   </site>\n"
+            "  </sites>\n"
+            " </system.applicationHost>\n"
+            " <system.webServer>\n"
+            "  <defaultDocument><files><add value=\"index.html\"/><add value=\"default.htm\"/>"
+            "</files></defaultDocument>\n"
+            "  <staticContent><mimeMap fileExtension=\".txt\" mimeType=\"text/x-fuzz\"/>"
+            "<clientCache cacheControlMode=\"UseMaxAge\"/></staticContent>\n"
+            " </system.webServer>\n"
+            " <location path=\"Default/pub\">\n"
+            "  <system.webServer><directoryBrowse enabled=\"true\"/></system.webServer>\n"
+            " </location>\n"
+            "</configuration>\n",
+            root, root, root);
+    fclose(f);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static char root[] = "/tmp/guise-fuzz-XXXXXX";
+    static char config[600];
     gs_options_t o;
     gs_handler_t h;
+    gs_config_t *cfg;
     char err[256], path[600];
-    char *args[] = {"guise",       "--root",    root, "--listen",
-                    "127.0.0.1:0", "--threads", "1",  "--max-header-bytes",
-                    "4096",        NULL};
+    char *args[] = {"guise", "--config",           config, "--threads",
+                    "1",     "--max-header-bytes", "4096", NULL};
 
     (void) argc;
     (void) argv;
@@ -69,20 +118,22 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     symlink("a.txt", path);
     snprintf(path, sizeof(path), "%s/escape", root);
     symlink("/etc/passwd", path);
+    write_config(root, config, sizeof(config));
 
     gs_log_threshold = GS_LOG_ERROR;
-    if (gs_options_parse(&o, 9, args, err, sizeof(err), stdout) != GS_OPTIONS_RUN) {
+    if (gs_options_parse(&o, 7, args, err, sizeof(err), stdout) != GS_OPTIONS_RUN) {
+        abort();
+    }
+    cfg = gs_config_load(&o, gs_pipeline_builtin_modules());
+    if (cfg == NULL || gs_pipeline_init(&o, cfg) != 0) {
         abort();
     }
     /* No listeners: connections are handed to the loop directly. */
-    o.nlisten = 0;
-    if (gs_pipeline_init(&o) != 0) {
-        abort();
-    }
     h = gs_pipeline_handler();
     if (gs_server_init(&server, &o, &h) != 0) {
         abort();
     }
+    gs_pipeline_attach(&server);
     listener.local.in.sin_family = AF_INET;
     listener.local.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     listener.local.in.sin_port = htons(80);
