@@ -4,8 +4,9 @@
 # second run costs one dpkg-query.  Usage: scripts/deps.sh GROUP...
 set -eu
 
-build="cmake make gcc pkg-config node-llhttp libcmocka-dev libxml2-dev"
-test="clang libclang-rt-14-dev clang-format python3 python3-pytest curl procps"
+build="cmake make gcc pkg-config node-llhttp libcmocka-dev libxml2-dev libpam0g-dev libcap-dev"
+test="clang libclang-rt-14-dev clang-format python3 python3-pytest curl procps libpam-wrapper
+libnss-wrapper acl passwd"
 bench="nginx wrk"
 
 pkgs=""

@@ -1,7 +1,8 @@
 /*
  * guise: parse the command line, load the configuration (a file, or the
  * embedded default of --root/--listen), listen on its bindings, build the
- * pipeline (built-in and loaded modules), start the loops, then wait for
+ * pipeline (built-in and loaded modules), become the application pools'
+ * account (when started as root), start the loops, then wait for
  * signals on this thread (every other thread blocks them): SIGTERM/SIGINT
  * drain and exit 0, SIGHUP reloads the configuration file, SIGUSR1 asks
  * log writers to reopen their files.  A module that recycles the process
@@ -15,6 +16,9 @@
 #include "modules/builtin.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/server_object.h"
+#include "security/identity.h"
+#include "security/logon.h"
+#include "security/requirements.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -92,6 +96,17 @@ reload(gs_server_t *s, const gs_options_t *o)
         gs_log_error("reload refused: %s has errors; the configuration in force stays", o->config);
         return;
     }
+    if (gs_security_check(cfg) != 0) {
+        gs_log_error("reload refused: this process cannot serve it as it asks; the "
+                     "configuration in force stays");
+        gs_config_unref(cfg);
+        return;
+    }
+    if (strcmp(cfg->process_user, gs_pipeline_config()->process_user) != 0) {
+        gs_log_warn("the application pools' userName changed to '%s': it takes effect at the "
+                    "next start",
+                    cfg->process_user);
+    }
     if (listen_and_install(s, cfg, gs_pipeline_reload) != 0) {
         gs_log_error("reload refused: cannot listen on its bindings; the configuration in force "
                      "stays");
@@ -149,6 +164,7 @@ main(int argc, char **argv)
     gs_options_t opts;
     gs_handler_t handler;
     gs_config_t *cfg;
+    const char *process_user;
     char err[512];
     int rc;
     sigset_t set;
@@ -206,7 +222,15 @@ main(int argc, char **argv)
         gs_server_destroy(&server);
         return 1;
     }
+    process_user = cfg->process_user;
     if (gs_pipeline_init(&opts, cfg) != 0) {
+        gs_server_destroy(&server);
+        gs_pipeline_shutdown();
+        return 1;
+    }
+    /* Ports bound and modules loaded: now the process becomes its account. */
+    gs_logon_configure(opts.pam_service, opts.logon_timeout_ms);
+    if (gs_identity_become(process_user) != 0 || gs_security_check(gs_pipeline_config()) != 0) {
         gs_server_destroy(&server);
         gs_pipeline_shutdown();
         return 1;
@@ -238,6 +262,7 @@ main(int argc, char **argv)
     gs_pipeline_stopping();
     gs_server_stop(&server);
     gs_server_wait(&server);
+    gs_logon_shutdown();
     gs_server_destroy(&server);
     gs_pipeline_shutdown();
     gs_log_info("stopped");

@@ -31,6 +31,7 @@ typedef struct build {
     gs_cfg_doc_t *doc;
     gs_config_t *cfg;
     gs_pool_t *pool;
+    const gs_cfg_pool_t *process_pool; /* the first pool an application uses */
 } build_t;
 
 /* An error at a node's file and line (or the file's, for a NULL node). */
@@ -234,6 +235,7 @@ build_site_apps(build_t *b, const gs_cfg_node_t *sn, gs_cfg_site_t *site)
     site->vdirs = gs_pool_calloc(b->pool, (nvdirs + 1) * sizeof(gs_cfg_vdir_t));
     for (unsigned i = 0; i < sn->nchildren; i++) {
         const gs_cfg_node_t *a = sn->children[i];
+        const gs_cfg_pool_t *pool;
         gs_cfg_app_t *app;
         bool has_root_vdir = false;
 
@@ -249,8 +251,17 @@ build_site_apps(build_t *b, const gs_cfg_node_t *sn, gs_cfg_site_t *site)
                 error_at(b, a, "a second application at '%s'", app->path);
             }
         }
-        if (find_pool(b->cfg, app->pool) == NULL) {
+        pool = find_pool(b->cfg, app->pool);
+        if (pool == NULL) {
             error_at(b, a, "no application pool named '%s'", app->pool);
+        } else if (b->cfg->process_user == NULL) {
+            b->cfg->process_user = pool->user;
+            b->process_pool = pool;
+        } else if (strcmp(b->cfg->process_user, pool->user) != 0) {
+            error_at(b, a,
+                     "application pools '%s' (userName '%s') and '%s' (userName '%s') differ: "
+                     "guise serves every site from one process, as one account",
+                     b->process_pool->name, b->process_pool->user, pool->name, pool->user);
         }
         for (unsigned k = 0; k < a->nchildren; k++) {
             const gs_cfg_node_t *v = a->children[k];

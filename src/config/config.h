@@ -90,6 +90,7 @@ typedef struct gs_config {
     gs_cfg_binding_t *bindings;
     unsigned nbindings;
     gs_cfg_pool_t *pools;
+    const char *process_user; /* the one account of every application's pool */
     unsigned npools;
     gs_cfg_module_t *modules; /* in pipeline order, then the global-only ones */
     unsigned nmodules;

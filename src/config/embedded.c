@@ -2,7 +2,9 @@
  * The embedded default (guise --root DIR --listen ADDR:PORT) is written as
  * a configuration document and read like any file: one site, "Default Web
  * Site" (id 1), one binding per --listen, the root directory as its only
- * virtual directory, and IIS's default documents guise serves.  One way in
+ * virtual directory, and IIS's default documents guise serves.  It serves
+ * as whoever runs it: the pool's userName and the anonymous userName are
+ * empty (the process identity, no switch).  One way in
  * for every configuration keeps the two from drifting apart.
  */
 #include "config.h"
@@ -84,6 +86,9 @@ gs_config_embedded(const char *root, const char *const *listens, unsigned nliste
     put(&buf, &len, &cap,
         "<configuration>\n"
         " <system.applicationHost>\n"
+        "  <applicationPools>\n"
+        "   <add name=\"DefaultAppPool\"><processModel userName=\"\"/></add>\n"
+        "  </applicationPools>\n"
         "  <sites>\n"
         "   <site name=\"Default Web Site\" id=\"1\">\n"
         "    <bindings>\n");
@@ -120,6 +125,9 @@ gs_config_embedded(const char *root, const char *const *listens, unsigned nliste
     put(&buf, &len, &cap,
         "   </files>\n"
         "  </defaultDocument>\n"
+        "  <security><authentication>\n"
+        "   <anonymousAuthentication userName=\"\"/>\n"
+        "  </authentication></security>\n"
         " </system.webServer>\n"
         "</configuration>\n");
     *out_len = len;

@@ -428,6 +428,9 @@ gs_loop_turn(gs_loop_t *loop, int max_wait_ms)
     if (max_wait_ms >= 0 && max_wait_ms < wait) {
         wait = max_wait_ms;
     }
+    if (wait != 0 && loop->server->handler.idle != NULL) {
+        loop->server->handler.idle(loop->server->handler.ctx); /* about to block */
+    }
     n = epoll_wait(loop->epfd, events, MAX_EVENTS, wait);
     if (n < 0 && errno != EINTR) {
         gs_panic("epoll_wait: %s", strerror(errno));

@@ -38,6 +38,8 @@ static const char usage[] =
     "  --max-body-bytes N       request body (default 30000000)\n"
     "  --module NAME=PATH       load a native module (a .so exporting RegisterModule),\n"
     "                           repeatable; modules hear notifications in this order\n"
+    "  --pam-service NAME       the PAM service of logons (default guise)\n"
+    "  --logon-timeout T        time PAM has to answer a logon (default 10s)\n"
     "  --debug                  log debugging detail to standard error\n"
     "  --help, --version\n"
     "\n"
@@ -62,6 +64,8 @@ enum {
     OPT_MAX_BODY,
     OPT_DEBUG,
     OPT_MODULE,
+    OPT_PAM_SERVICE,
+    OPT_LOGON_TIMEOUT,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -83,6 +87,8 @@ static const struct option longopts[] = {
     {"max-body-bytes", required_argument, NULL, OPT_MAX_BODY},
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"module", required_argument, NULL, OPT_MODULE},
+    {"pam-service", required_argument, NULL, OPT_PAM_SERVICE},
+    {"logon-timeout", required_argument, NULL, OPT_LOGON_TIMEOUT},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -212,6 +218,8 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
     o->keepalive_timeout_ms = 120000;
     o->send_timeout_ms = 60000;
     o->shutdown_timeout_ms = 10000;
+    o->pam_service = "guise";
+    o->logon_timeout_ms = 10000;
     o->max_connections = 65536;
     o->max_header_bytes = 16384;
     o->max_headers = 100;
@@ -256,14 +264,25 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
         case OPT_MIME:
             o->mime_types = arg;
             break;
+        case OPT_PAM_SERVICE:
+            /* A file name under /etc/pam.d: no '/', no dots alone. */
+            if (arg[0] == '\0' || strchr(arg, '/') != NULL || strcmp(arg, ".") == 0
+                || strcmp(arg, "..") == 0 || strlen(arg) > 100)
+            {
+                return bad(err, errlen, "--pam-service: '%s' is not a PAM service name", arg);
+            }
+            o->pam_service = arg;
+            break;
         case OPT_HEADER_TIMEOUT:
         case OPT_KEEPALIVE_TIMEOUT:
         case OPT_SEND_TIMEOUT:
+        case OPT_LOGON_TIMEOUT:
         case OPT_SHUTDOWN_TIMEOUT: {
             unsigned ms;
             unsigned *field = opt == OPT_HEADER_TIMEOUT      ? &o->header_timeout_ms
                               : opt == OPT_KEEPALIVE_TIMEOUT ? &o->keepalive_timeout_ms
                               : opt == OPT_SEND_TIMEOUT      ? &o->send_timeout_ms
+                              : opt == OPT_LOGON_TIMEOUT     ? &o->logon_timeout_ms
                                                              : &o->shutdown_timeout_ms;
 
             if (gs_parse_duration_ms(arg, &ms) != 0 || ms == 0) {

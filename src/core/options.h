@@ -44,8 +44,10 @@ typedef struct gs_options {
     unsigned keepalive_timeout_ms; /* idle between requests */
     unsigned send_timeout_ms;      /* without progress while sending */
     unsigned shutdown_timeout_ms;  /* for requests in flight after SIGTERM */
-    unsigned max_connections;      /* all loops together */
-    unsigned max_header_bytes;     /* request line and headers */
+    unsigned logon_timeout_ms;     /* for PAM to answer a logon */
+    const char *pam_service;
+    unsigned max_connections;  /* all loops together */
+    unsigned max_header_bytes; /* request line and headers */
     unsigned max_headers;
     uint64_t max_body_bytes;
     bool debug;

@@ -20,6 +20,7 @@ typedef struct gs_handler {
     void (*body_ready)(void *ctx, gs_request_t *req);
     void (*refused)(void *ctx, gs_request_t *req);
     void (*thread_exit)(void *ctx); /* a loop thread is about to end */
+    void (*idle)(void *ctx);        /* a loop is about to wait for events */
     void *ctx;
 } gs_handler_t;
 

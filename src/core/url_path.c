@@ -1,4 +1,5 @@
 #include "url_path.h"
+#include "wide.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -17,46 +18,6 @@ hex_value(char c)
         return c - 'A' + 10;
     }
     return -1;
-}
-
-/* Shortest-form UTF-8 without surrogates, as RFC 3629 defines it. */
-static bool
-valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        uint32_t cp, min;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            n = 1, cp = c & 0x1f, min = 0x80;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2, cp = c & 0x0f, min = 0x800;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (len - i <= n) {
-            return false;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) {
-                return false;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return false;
-        }
-        i += n + 1;
-    }
-    return true;
 }
 
 ssize_t
@@ -85,7 +46,7 @@ gs_url_path_normalize(const char *in, size_t len, char *out)
         }
         out[n++] = c == '\\' ? '/' : (char) c;
     }
-    if (!valid_utf8((const unsigned char *) out, n)) {
+    if (!gs_utf8_valid(out, n)) {
         return -EINVAL;
     }
 

@@ -9,6 +9,7 @@
 
 #include "pool.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <wchar.h>
 
@@ -20,6 +21,9 @@ char *gs_utf8_from_wide(gs_pool_t *pool, const wchar_t *ws, size_t max, size_t *
 /* The same into malloc() memory, for objects that outlive a request (module names). */
 wchar_t *gs_wide_dup(const char *s);
 char *gs_utf8_dup(const wchar_t *ws);
+
+/* Shortest-form UTF-8 without surrogates (RFC 3629)? */
+bool gs_utf8_valid(const char *s, size_t len);
 
 /* Compares a wide string with an ASCII literal, without case. */
 int gs_wide_ascii_casecmp(const wchar_t *ws, const char *ascii);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -94,7 +95,16 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
             || strcmp(name, "..") == 0) {
             continue;
         }
-        fd = gs_files_open(ctx, name, &st); /* beneath the root, as served */
+        fd = gs_files_open(ctx, name, &st); /* beneath the root, as the user */
+        if (fd == -EACCES || fd == -EPERM || fd == GS_FILES_NOT_IMPERSONATED) {
+            /* There is a document, not for this user (401.3), or no user to ask as (500). */
+            USHORT code, sub;
+            DWORD win32;
+
+            gs_files_error_for_errno(fd, &code, &sub, &win32);
+            gs_files_error(ctx, code, sub, win32);
+            return RQ_NOTIFICATION_FINISH_REQUEST;
+        }
         if (fd < 0) {
             continue;
         }

@@ -253,12 +253,17 @@ listing_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEvent
         return RQ_NOTIFICATION_CONTINUE;
     }
     fd = gs_files_open(ctx, NULL, &st);
+    if (fd == GS_FILES_NOT_IMPERSONATED) {
+        gs_files_error(ctx, 500, 0, ERROR_ACCESS_DENIED);
+        return RQ_NOTIFICATION_FINISH_REQUEST;
+    }
     if (fd < 0 || !S_ISDIR(st.st_mode)) {
         if (fd >= 0) {
             close(fd);
         }
         return RQ_NOTIFICATION_CONTINUE;
     }
+    /* The entries are read and described as the user too (gs_files_open made it so). */
     if (read_entries(fd, &entries, &n) != 0) {
         return RQ_NOTIFICATION_CONTINUE;
     }

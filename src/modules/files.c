@@ -4,6 +4,8 @@
  * to an fd, never to a path string that could be swapped under us.
  */
 #include "files.h"
+
+#include <guise/token.h>
 #include "core/wide.h"
 #include "core/util.h"
 
@@ -62,6 +64,11 @@ root_fd(IMetadataInfo *meta, PCWSTR vr)
     if (stored != NULL) {
         return gs_container_of(stored, struct root, IHttpStoredContext_iface)->fd;
     }
+    /*
+     * Opened as the process: the root is shared by every user, so the users'
+     * checks start below it (a user's own search rights would be cached for all).
+     */
+    RevertToSelf();
     path = gs_utf8_dup(vr);
     fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     free(path);
@@ -105,6 +112,19 @@ gs_files_open_in(int dirfd, const char *name, struct stat *st)
 }
 
 int
+gs_files_impersonate(IHttpContext *ctx)
+{
+    IHttpUser *user = IHttpContext_GetUser(ctx);
+    HANDLE token = user ? IHttpUser_GetImpersonationToken(user) : NULL;
+
+    if (token == NULL) {
+        RevertToSelf(); /* no user, or one without a token: the process identity */
+        return 0;
+    }
+    return ImpersonateLoggedOnUser(token) ? 0 : -1;
+}
+
+int
 gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st)
 {
     IMetadataInfo *meta = IHttpContext_GetMetadata(ctx);
@@ -126,6 +146,9 @@ gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st)
     dirfd = root_fd(meta, vr);
     if (dirfd < 0) {
         return dirfd;
+    }
+    if (gs_files_impersonate(ctx) != 0) {
+        return GS_FILES_NOT_IMPERSONATED;
     }
     rel = gs_utf8_dup(physical + vr_len);
     rel_len = strlen(rel);
@@ -164,7 +187,13 @@ gs_files_error_for_errno(int err, USHORT *status, USHORT *substatus, DWORD *win3
         break;
     case -EACCES:
     case -EPERM:
-        *status = 403;
+        /* IIS's "denied by an ACL": the user may do better with other credentials. */
+        *status = 401;
+        *substatus = 3;
+        *win32 = ERROR_ACCESS_DENIED;
+        break;
+    case GS_FILES_NOT_IMPERSONATED:
+        *status = 500;
         *win32 = ERROR_ACCESS_DENIED;
         break;
     default:

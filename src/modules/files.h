@@ -9,13 +9,25 @@
 
 #include <guise/httpserv.h>
 
+#include <errno.h>
 #include <sys/stat.h>
+
+/* A request whose user could not be impersonated: 500, nothing read. */
+#define GS_FILES_NOT_IMPERSONATED (-ENOTRECOVERABLE)
+
+/*
+ * Makes the calling thread the request's user for file-system work (its
+ * impersonation token; the process identity when it has none).  0, or -1:
+ * the request fails with 500 and nothing is read.
+ */
+int gs_files_impersonate(IHttpContext *ctx);
 
 /*
  * Opens the request's physical path (then `leaf` inside it, when not NULL)
- * read-only and non-blocking, below the virtual directory's root; fills
- * *st.  Returns the descriptor (the caller closes it) or -errno:
- * -EXDEV when the mapped path is not below the root at all.
+ * read-only and non-blocking, below the virtual directory's root, as the
+ * request's user; fills *st.  Returns the descriptor (the caller closes it)
+ * or -errno: -EXDEV when the mapped path is not below the root at all,
+ * GS_FILES_NOT_IMPERSONATED when the user could not be taken on.
  */
 int gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st);
 

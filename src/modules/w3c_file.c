@@ -5,6 +5,8 @@
  * lock, except when the period rolls over or the buffer is full.
  */
 #include "w3c_file.h"
+
+#include <guise/token.h>
 #include "core/log.h"
 #include "core/util.h"
 #include "guise_version.h"
@@ -139,6 +141,8 @@ open_log(const gs_w3c_target_t *t, const char *path)
     if (strcmp(path, "-") == 0) {
         return dup(STDOUT_FILENO);
     }
+    /* The server's own file: never as the user whose request is being logged. */
+    RevertToSelf();
     if (t->period != GS_W3C_FIXED) {
         /* The configured directory and its W3SVC<id> are made as needed, as IIS does; nothing
          * above. */

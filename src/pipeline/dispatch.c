@@ -14,6 +14,7 @@
 #include "context.h"
 #include "core/conn.h"
 #include "core/log.h"
+#include "security/identity.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,10 @@ run_slot(gs_context_t *ctx)
         }
         ctx->current = m;
         ctx->notification = slot_notification(slot);
+        if (m->image != NULL) {
+            /* A loaded module runs as the process, as in IIS: it impersonates if it wants to. */
+            gs_identity_settle();
+        }
         status = call_stage(inst, slot, ctx);
         if (status == RQ_NOTIFICATION_PENDING) {
             ctx->pending = true;
@@ -213,9 +218,25 @@ run_slot(gs_context_t *ctx)
     return true;
 }
 
+/*
+ * After the authentication modules: nobody set a user (anonymous access is
+ * off and no credentials were accepted), so IIS's 401.2.  The modules that
+ * challenge add their WWW-Authenticate as the response leaves.
+ */
+static void
+require_user(gs_context_t *ctx)
+{
+    if (ctx->finish || ctx->user != NULL || ctx->stage != GS_STAGE_AUTHENTICATE || ctx->post) {
+        return;
+    }
+    gs_response_error(&ctx->req->rsp, ctx->req->pool, 401, 2, ERROR_ACCESS_DENIED);
+    ctx->finish = true;
+}
+
 static void
 next_slot(gs_context_t *ctx)
 {
+    require_user(ctx);
     ctx->pos = 0;
     if (ctx->finish) {
         /* The remaining modules and stages are skipped; logging and the end are not. */
@@ -368,6 +389,19 @@ resume(gs_context_t *ctx, REQUEST_NOTIFICATION_STATUS status)
     gs_dispatch_run(ctx);
 }
 
+/* The provider the pending notification was given (its completion gets the same one). */
+static IHttpEventProvider *
+stage_provider(gs_context_t *ctx)
+{
+    if (!ctx->post && ctx->stage == GS_STAGE_AUTHENTICATE) {
+        return (IHttpEventProvider *) &ctx->IAuthenticationProvider_iface;
+    }
+    if (!ctx->post && ctx->stage == GS_STAGE_MAP_HANDLER) {
+        return (IHttpEventProvider *) &ctx->IMapHandlerProvider_iface;
+    }
+    return &ctx->IHttpEventProvider_iface;
+}
+
 void
 gs_dispatch_complete(gs_context_t *ctx, DWORD bytes, HRESULT status, DWORD operation)
 {
@@ -383,10 +417,12 @@ gs_dispatch_complete(gs_context_t *ctx, DWORD bytes, HRESULT status, DWORD opera
     ctx->completion_status = status;
     ctx->completion_operation = operation;
     if (inst->lpVtbl->OnAsyncCompletion != NULL) {
+        if (ctx->current->image != NULL) {
+            gs_identity_settle();
+        }
         next = inst->lpVtbl->OnAsyncCompletion(
             inst, gs_context_iface(ctx), ctx->notification, ctx->post ? TRUE : FALSE,
-            &ctx->IHttpEventProvider_iface,
-            (IHttpCompletionInfo *) &ctx->IHttpCompletionInfo_iface);
+            stage_provider(ctx), (IHttpCompletionInfo *) &ctx->IHttpCompletionInfo_iface);
     }
     resume(ctx, next);
 }

@@ -1,4 +1,5 @@
 #include "global.h"
+#include "security/identity.h"
 #include "registry.h"
 #include "core/util.h"
 
@@ -73,6 +74,7 @@ gs_global_raise(DWORD notification, void *provider)
     if (bit < 0) {
         return GL_NOTIFICATION_CONTINUE;
     }
+    gs_identity_settle(); /* global notifications are the server's work: the process identity */
     for (unsigned i = 0; i < gs_registry.global[bit].count; i++) {
         if (call(gs_registry.global[bit].modules[i]->global, notification, provider)
             == GL_NOTIFICATION_HANDLED)

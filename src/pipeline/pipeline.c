@@ -18,6 +18,7 @@
 #include "server_object.h"
 #include "site.h"
 #include "core/log.h"
+#include "security/identity.h"
 #include "core/wide.h"
 #include "modules/builtin.h"
 
@@ -30,6 +31,8 @@ static const struct {
     const char *name;
     PFN_REGISTERMODULE reg;
 } builtins[] = {
+    {"AnonymousAuthenticationModule", gs_register_anonymous_auth},
+    {"BasicAuthenticationModule", gs_register_basic_auth},
     {"StaticFileModule", gs_register_static_file},
     {"DefaultDocumentModule", gs_register_default_document},
     {"DirectoryListingModule", gs_register_directory_listing},
@@ -37,6 +40,8 @@ static const struct {
 };
 
 static const char *const builtin_names[] = {
+    "AnonymousAuthenticationModule",
+    "BasicAuthenticationModule",
     "StaticFileModule",
     "DefaultDocumentModule",
     "DirectoryListingModule",
@@ -329,6 +334,14 @@ refused(void *arg, gs_request_t *req)
     gs_dispatch_run(ctx);
 }
 
+/* A loop at rest carries the process identity (the last request's user is put down). */
+static void
+idle(void *arg)
+{
+    (void) arg;
+    gs_identity_settle();
+}
+
 static void
 thread_exit(void *arg)
 {
@@ -351,6 +364,7 @@ gs_pipeline_handler(void)
         .body_ready = body_ready,
         .refused = refused,
         .thread_exit = thread_exit,
+        .idle = idle,
         .ctx = NULL,
     };
 

@@ -21,6 +21,8 @@
 /* Request notification slots: 12 deterministic stages x (event, post), then the rest. */
 enum {
     GS_STAGES = 12,
+    GS_STAGE_AUTHENTICATE = 1,
+    GS_STAGE_MAP_HANDLER = 4,
     GS_STAGE_LOG = 10,
     GS_STAGE_END = 11,
     GS_SLOT_SEND_RESPONSE = 2 * GS_STAGES,

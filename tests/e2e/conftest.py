@@ -563,16 +563,44 @@ def site_xml(name, site_id, root, bindings=("127.0.0.1:0:",), vdirs="", apps="",
             f'</application>{apps}{extra}</site>\n')
 
 
-def config_xml(*sites, web_server="", locations="", site_defaults='<logFile enabled="false"/>'):
+def config_xml(*sites, web_server="", locations="", site_defaults='<logFile enabled="false"/>',
+               process_user=""):
     """
     An applicationHost.config: the sites (site_xml()), system.webServer's
     server-level sections (XML), <location> elements, and <siteDefaults>
-    (by default no per-site log files).
+    (by default no per-site log files).  process_user: the application pools'
+    userName; "" keeps the identity guise was started with (so that a test
+    about sites need not care who may write its log directories), while
+    anonymous requests are still served as nobody.
     """
-    return ("<configuration>\n <system.applicationHost>\n  <sites>\n"
+    pools = ("  <applicationPools><applicationPoolDefaults>"
+             f'<processModel userName="{process_user}"/>'
+             '</applicationPoolDefaults><add name="DefaultAppPool"/></applicationPools>\n')
+    return ("<configuration>\n <system.applicationHost>\n" + pools + "  <sites>\n"
             f"   <siteDefaults>{site_defaults}</siteDefaults>\n   {''.join(sites)}"
             "  </sites>\n </system.applicationHost>\n"
             f" <system.webServer>{web_server}</system.webServer>\n{locations}</configuration>\n")
+
+
+def open_to_everyone(path: Path):
+    """
+    Lets every account reach path (o+rx on it and o+x on its parents up to
+    /tmp): pytest makes its directories 0700, and a guise started as root
+    serves anonymous requests as nobody, who must reach a test's files as it
+    would reach /srv.
+    """
+    path.chmod(path.stat().st_mode | 0o755)
+    for parent in path.parents:
+        if parent == Path("/tmp") or parent == Path("/"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o711)
+
+
+@pytest.fixture
+def tmp_path(tmp_path):
+    """pytest's tmp_path, open_to_everyone()."""
+    open_to_everyone(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

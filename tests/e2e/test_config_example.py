@@ -5,6 +5,8 @@ behaviour its text describes checked against the running server.
 """
 from __future__ import annotations
 
+import os
+import pwd
 import re
 import signal
 import subprocess
@@ -49,6 +51,10 @@ def example(guise, tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
     logs.mkdir()
+    if os.geteuid() == 0:
+        # guise becomes www-data: the log directory is its to write, as /var/log/guise is.
+        www = pwd.getpwnam("www-data")
+        os.chown(logs, www.pw_uid, www.pw_gid)
     text = (example_text()
             .replace("/srv/guise", str(srv))
             .replace("/usr/local/lib/guise/modules", str(MODULES))
@@ -202,6 +208,22 @@ def test_locked_section_cannot_be_set_deeper(guise, example):
     line = locked[:locked.index('<location path="Default Web Site/downloads/old">')].count("\n") + 1
     assert re.search(rf"locked\.config:{line}: .*directoryBrowse", done.stderr) or \
         re.search(rf"locked\.config:{line + 1}: .*directoryBrowse", done.stderr), done.stderr
+
+
+def test_the_process_runs_as_www_data_and_anonymous_requests_as_nobody(example, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("not root: guise keeps its identity and cannot impersonate")
+    status = Path(f"/proc/{example.pid}/status").read_text()
+    uids = re.search(r"^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", status, re.M).groups()
+    assert set(uids) == {str(pwd.getpwnam("www-data").pw_uid)}
+    assert re.search(r"^CapEff:\s+00000000000000c0$", status, re.M), status  # SETUID, SETGID
+    private = tmp_path / "srv" / "default" / "private.txt"
+    private.write_text("root only\n")
+    private.chmod(0o600)
+
+    r = example.get("/private.txt")
+
+    assert r.status == 401 and b"root only" not in r.body  # 401.3: nobody may not read it
 
 
 def test_sighup_with_the_same_file_keeps_serving(example):

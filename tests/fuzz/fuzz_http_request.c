@@ -77,6 +77,8 @@ write_config(const char *root, char *path, size_t size)
             "  </sites>\n"
             " </system.applicationHost>\n"
             " <system.webServer>\n"
+            "  <security><authentication><anonymousAuthentication userName=\"\"/>"
+            "</authentication></security>\n"
             "  <defaultDocument><files><add value=\"index.html\"/><add value=\"default.htm\"/>"
             "</files></defaultDocument>\n"
             "  <staticContent><mimeMap fileExtension=\".txt\" mimeType=\"text/x-fuzz\"/>"

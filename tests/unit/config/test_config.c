@@ -375,11 +375,14 @@ test_applications_and_pools(void **state)
     const gs_cfg_site_t *dws = site_named(cfg, "Default Web Site");
 
     /* <clear/> dropped "Cleared", <remove> (any case) dropped "Removed". */
-    assert_int_equal(cfg->npools, 2);
+    assert_int_equal(cfg->npools, 3);
     assert_string_equal(cfg->pools[0].name, "DefaultAppPool");
     assert_string_equal(cfg->pools[0].user, "guise-default"); /* applicationPoolDefaults */
     assert_string_equal(cfg->pools[1].name, "AppPool");
-    assert_string_equal(cfg->pools[1].user, "app-user");
+    assert_string_equal(cfg->pools[1].user, "guise-default");
+    assert_string_equal(cfg->pools[2].name, "IdlePool");
+    assert_string_equal(cfg->pools[2].user, "app-user"); /* its own processModel wins */
+    assert_string_equal(cfg->process_user, "guise-default");
 
     assert_int_equal(dws->napps, 3);
     assert_string_equal(dws->apps[0].path, "/");

@@ -387,7 +387,10 @@ loop(void)
     return &server.loops[0];
 }
 
-/* One site on port 80 (the fake listener's), and no module but the test's: <modules/>. */
+/*
+ * One site on port 80 (the fake listener's), and no module but the test's and the
+ * anonymous one (every request needs a user), as the process identity.
+ */
 static int
 write_config(void)
 {
@@ -401,7 +404,8 @@ write_config(void)
     fprintf(f,
             "<configuration>\n"
             " <system.applicationHost>\n"
-            "  <applicationPools><add name=\"DefaultAppPool\"/></applicationPools>\n"
+            "  <applicationPools><add name=\"DefaultAppPool\"><processModel userName=\"\"/>"
+            "</add></applicationPools>\n"
             "  <sites>\n"
             "   <site name=\"Default Web Site\" id=\"1\">\n"
             "    <bindings><binding protocol=\"http\" bindingInformation=\"*:80:\"/></bindings>\n"
@@ -411,7 +415,9 @@ write_config(void)
             "  </sites>\n"
             " </system.applicationHost>\n"
             " <system.webServer>\n"
-            "  <modules/>\n"
+            "  <modules><add name=\"AnonymousAuthenticationModule\"/></modules>\n"
+            "  <security><authentication><anonymousAuthentication userName=\"\"/>"
+            "</authentication></security>\n"
             " </system.webServer>\n"
             "</configuration>\n",
             root);
@@ -443,7 +449,7 @@ group_setup(void **state)
         }
     }
     cfg = gs_config_load(&opts, gs_pipeline_builtin_modules());
-    if (cfg == NULL || gs_pipeline_init(&opts, cfg) != 0 || gs_registry.count != NMODULES) {
+    if (cfg == NULL || gs_pipeline_init(&opts, cfg) != 0 || gs_registry.count != NMODULES + 1) {
         return -1;
     }
     /* No listeners: connections are handed to the loop directly. */
