@@ -19,8 +19,7 @@ HRESULT gs_register_static_file(DWORD dwServerVersion, IHttpModuleRegistrationIn
 HRESULT gs_register_directory_listing(DWORD dwServerVersion,
                                       IHttpModuleRegistrationInfo *pModuleInfo,
                                       IHttpServer *pGlobalInfo);
-HRESULT gs_register_anonymous_auth(DWORD dwServerVersion,
-                                   IHttpModuleRegistrationInfo *pModuleInfo,
+HRESULT gs_register_anonymous_auth(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                                    IHttpServer *pGlobalInfo);
 HRESULT gs_register_basic_auth(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                                IHttpServer *pGlobalInfo);
