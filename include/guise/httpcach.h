@@ -109,7 +109,8 @@ struct IFileKey {
 
 /*
  * Key of the TOKEN cache (§3.9).  GetCacheName returns TOKEN_CACHE_NAME.  Equal: same user
- * name and logon method (the password hash is not compared); never a prefix.
+ * name, logon method and password hash (compared in constant time: stricter than IIS's
+ * guideline, so that a wrong password never matches); never a prefix.
  */
 /* clang-format off */
 struct IHttpTokenKeyVtbl {

@@ -3759,10 +3759,12 @@ struct IHttpServer2Vtbl {
     /* Configuration metadata of a site URL; *ppMetadataInfo is +1 (DereferenceMetadata). */
     HRESULT (*GetMetadata)(IHttpServer2 *This, PCWSTR pszSiteName, PCWSTR pszUrl,
                            IReferencedMetadataInfo **ppMetadataInfo);
-    /* Logs a user on (LOGON32_LOGON_*) through the TOKEN cache; *ppTokenEntry is +1
-     * (DereferenceCacheData).  A miss runs a PAM logon, which may block for tens of ms.
-     * HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE) or (ERROR_ACCOUNT_DISABLED) on refusal; the last
-     * three parameters may be NULL (IIS defaults). */
+    /* Logs a user on (LOGON32_LOGON_*) with PAM; *ppTokenEntry is +1 (DereferenceCacheData).
+     * Blocks (tens of ms, up to the logon timeout): call it from a thread of your own, never
+     * from a notification on an event loop.  HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE) (wrong
+     * user or password, or throttled after failures), (ERROR_ACCOUNT_DISABLED) (refused by the
+     * account checks), (ERROR_TIMEOUT); pszDefaultDomain is ignored (no domains on Linux); the
+     * last three parameters may be NULL (IIS defaults). */
     HRESULT (*GetToken)(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword,
                         DWORD dwLogonMethod, IHttpTokenEntry **ppTokenEntry,
                         PCWSTR pszDefaultDomain, PSOCKADDR pSockAddr,

@@ -13,6 +13,8 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "core/wide.h"
+#include "security/logon.h"
+#include "security/token_entry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,22 +365,59 @@ srv_GetMetadata(IHttpServer2 *This, PCWSTR pszSiteName, PCWSTR pszUrl,
     return E_NOTIMPL;
 }
 
+/*
+ * A logon through PAM, waiting for the logon pool: it blocks (tens of ms, up to
+ * --logon-timeout), so a module calls it from a thread of its own, never from a
+ * notification on an event loop.  The TOKEN cache, when it comes, goes in front.
+ */
 static HRESULT
 srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD dwLogonMethod,
              IHttpTokenEntry **ppTokenEntry, PCWSTR pszDefaultDomain, PSOCKADDR pSockAddr,
              IHttpTraceContext *pHttpTraceContext)
 {
+    gs_token_t *token = NULL;
+    gs_logon_result_t result;
+    char *user, *password;
+    HRESULT hr;
+
     (void) This;
-    (void) pszUserName;
-    (void) pszPassword;
-    (void) dwLogonMethod;
-    (void) pszDefaultDomain;
-    (void) pSockAddr;
+    (void) pszDefaultDomain; /* Linux accounts have no domain */
     (void) pHttpTraceContext;
-    if (ppTokenEntry != NULL) {
-        *ppTokenEntry = NULL;
+    if (ppTokenEntry == NULL || pszUserName == NULL || pszPassword == NULL) {
+        return E_INVALIDARG;
     }
-    return E_NOTIMPL; /* comes with logon and the TOKEN cache */
+    *ppTokenEntry = NULL;
+    user = gs_utf8_dup(pszUserName);
+    password = gs_utf8_dup(pszPassword);
+    if (user[0] == '\0' || strlen(user) > GS_LOGON_MAX_FIELD
+        || strlen(password) > GS_LOGON_MAX_FIELD) {
+        result = GS_LOGON_BAD_CREDENTIALS;
+    } else {
+        result =
+            gs_logon_wait(user, password, dwLogonMethod, (const gs_sockaddr_t *) pSockAddr, &token);
+    }
+    switch (result) {
+    case GS_LOGON_OK:
+        *ppTokenEntry = gs_token_entry_create(token, user, password, dwLogonMethod);
+        hr = S_OK;
+        break;
+    case GS_LOGON_REFUSED:
+        hr = HRESULT_FROM_WIN32(ERROR_ACCOUNT_DISABLED);
+        break;
+    case GS_LOGON_TIMEOUT:
+        hr = HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+        break;
+    case GS_LOGON_ERROR:
+        hr = E_FAIL;
+        break;
+    default:
+        hr = HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE);
+        break;
+    }
+    explicit_bzero(password, strlen(password));
+    free(password);
+    free(user);
+    return hr;
 }
 
 static HRESULT

@@ -1,0 +1,73 @@
+#include "password_hash.h"
+#include "core/util.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define KEY_BYTES 32
+
+static unsigned char key[KEY_BYTES];
+static EVP_MAC *hmac;
+static pthread_once_t keyed = PTHREAD_ONCE_INIT;
+
+static void
+make_key(void)
+{
+    size_t got = 0;
+
+    hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (hmac == NULL) {
+        gs_panic("OpenSSL has no HMAC");
+    }
+    while (got < sizeof(key)) {
+        ssize_t n = getrandom(key + got, sizeof(key) - got, 0);
+
+        if (n <= 0) {
+            gs_panic("getrandom: no randomness for the password hash key");
+        }
+        got += (size_t) n;
+    }
+}
+
+void
+gs_password_hash(const char *user, const char *password, char out[GS_PASSWORD_HASH_HEX + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    size_t len = 0;
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+        OSSL_PARAM_construct_end(),
+    };
+    EVP_MAC_CTX *ctx;
+
+    pthread_once(&keyed, make_key);
+    /* user, NUL, password: no two (user, password) pairs give the same input */
+    ctx = EVP_MAC_CTX_new(hmac);
+    if (ctx == NULL || !EVP_MAC_init(ctx, key, sizeof(key), params)
+        || !EVP_MAC_update(ctx, (const unsigned char *) user, strlen(user) + 1)
+        || !EVP_MAC_update(ctx, (const unsigned char *) password, strlen(password))
+        || !EVP_MAC_final(ctx, mac, &len, sizeof(mac)) || len != GS_PASSWORD_HASH_HEX / 2)
+    {
+        gs_panic("HMAC-SHA256 failed");
+    }
+    EVP_MAC_CTX_free(ctx);
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = hex[mac[i] >> 4];
+        out[2 * i + 1] = hex[mac[i] & 15];
+    }
+    out[2 * len] = '\0';
+    OPENSSL_cleanse(mac, sizeof(mac));
+}
+
+bool
+gs_password_hash_equal(const char *a, const char *b)
+{
+    return strlen(a) == GS_PASSWORD_HASH_HEX && strlen(b) == GS_PASSWORD_HASH_HEX
+           && CRYPTO_memcmp(a, b, GS_PASSWORD_HASH_HEX) == 0;
+}

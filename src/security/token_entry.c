@@ -1,0 +1,240 @@
+#include "token_entry.h"
+#include "password_hash.h"
+#include "core/util.h"
+#include "core/wide.h"
+
+#include <guise/httpcach.h>
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define TTL_START 2 /* IIS: a record lives two scavenger passes without a hit */
+
+struct token_entry {
+    IHttpTokenEntry IHttpTokenEntry_iface;
+    IHttpTokenKey IHttpTokenKey_iface;
+    atomic_uint refs;
+    atomic_int ttl;
+    atomic_bool flushed;
+    gs_token_t *token;
+    wchar_t *user;
+    wchar_t hash[GS_PASSWORD_HASH_HEX + 1];
+    DWORD method;
+    DWORD key_hash;
+};
+
+static inline struct token_entry *
+from_entry(const IHttpTokenEntry *iface)
+{
+    return gs_container_of(iface, struct token_entry, IHttpTokenEntry_iface);
+}
+
+static inline struct token_entry *
+from_key(const IHttpTokenKey *iface)
+{
+    return gs_container_of(iface, struct token_entry, IHttpTokenKey_iface);
+}
+
+/* ---- IHttpTokenKey ---------------------------------------------------------------------- */
+
+static VOID
+key_Enum(IHttpTokenKey *This, IHttpCacheSpecificData *cacheData)
+{
+    (void) This;
+    (void) cacheData; /* a key enumerates nothing of its own */
+}
+
+static PCWSTR
+key_GetCacheName(const IHttpTokenKey *This)
+{
+    (void) This;
+    return TOKEN_CACHE_NAME;
+}
+
+static DWORD
+key_GetHash(const IHttpTokenKey *This)
+{
+    return from_key(This)->key_hash;
+}
+
+/*
+ * Same user, same logon method and the same password hash (compared in
+ * constant time): stricter than the documented guideline, which names the
+ * first two only, so that a wrong password never matches a cached token.
+ */
+static bool
+key_GetIsEqual(const IHttpTokenKey *This, IHttpCacheKey *pCacheCompareKey)
+{
+    const struct token_entry *e = from_key(This);
+    IHttpTokenKey *other = (IHttpTokenKey *) pCacheCompareKey;
+    char a[GS_PASSWORD_HASH_HEX + 1], b[GS_PASSWORD_HASH_HEX + 1];
+    PCWSTR name;
+
+    if (other == NULL || wcscmp(IHttpCacheKey_GetCacheName(pCacheCompareKey), TOKEN_CACHE_NAME) != 0
+        || IHttpTokenKey_GetLogonMethod(other) != e->method)
+    {
+        return false;
+    }
+    name = IHttpTokenKey_GetUserName(other);
+    if (name == NULL || wcscmp(name, e->user) != 0) {
+        return false;
+    }
+    for (unsigned i = 0; i <= GS_PASSWORD_HASH_HEX; i++) {
+        PCWSTR h = IHttpTokenKey_GetPasswordHash(other);
+
+        a[i] = (char) e->hash[i];
+        b[i] = h != NULL && wcslen(h) == GS_PASSWORD_HASH_HEX ? (char) h[i] : '\0';
+    }
+    return gs_password_hash_equal(a, b);
+}
+
+static bool
+key_GetIsPrefix(const IHttpTokenKey *This, IHttpCacheKey *pCacheCompareKey)
+{
+    (void) This;
+    (void) pCacheCompareKey;
+    return false;
+}
+
+static DWORD
+key_GetLogonMethod(const IHttpTokenKey *This)
+{
+    return from_key(This)->method;
+}
+
+static PCWSTR
+key_GetPasswordHash(const IHttpTokenKey *This)
+{
+    return from_key(This)->hash;
+}
+
+static PCWSTR
+key_GetUserName(const IHttpTokenKey *This)
+{
+    return from_key(This)->user;
+}
+
+static const IHttpTokenKeyVtbl key_vtbl = {
+    .Enum = key_Enum,
+    .GetCacheName = key_GetCacheName,
+    .GetHash = key_GetHash,
+    .GetIsEqual = key_GetIsEqual,
+    .GetIsPrefix = key_GetIsPrefix,
+    .GetLogonMethod = key_GetLogonMethod,
+    .GetPasswordHash = key_GetPasswordHash,
+    .GetUserName = key_GetUserName,
+};
+
+/* ---- IHttpTokenEntry ------------------------------------------------------------------- */
+
+static VOID
+entry_DecrementTTL(IHttpTokenEntry *This, BOOL *pfTTLExpired)
+{
+    int left = atomic_fetch_sub(&from_entry(This)->ttl, 1) - 1;
+
+    if (pfTTLExpired != NULL) {
+        *pfTTLExpired = left == 0 ? TRUE : FALSE;
+    }
+}
+
+static VOID
+entry_DereferenceCacheData(IHttpTokenEntry *This)
+{
+    struct token_entry *e = from_entry(This);
+
+    if (atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1) {
+        gs_token_unref(e->token);
+        free(e->user);
+        free(e);
+    }
+}
+
+static IHttpCacheKey *
+entry_GetCacheKey(const IHttpTokenEntry *This)
+{
+    return (IHttpCacheKey *) &from_entry(This)->IHttpTokenKey_iface;
+}
+
+static BOOL
+entry_GetFlushed(const IHttpTokenEntry *This)
+{
+    return atomic_load(&from_entry(This)->flushed) ? TRUE : FALSE;
+}
+
+static VOID
+entry_ReferenceCacheData(IHttpTokenEntry *This)
+{
+    atomic_fetch_add_explicit(&from_entry(This)->refs, 1, memory_order_relaxed);
+}
+
+static VOID
+entry_ResetTTL(IHttpTokenEntry *This)
+{
+    atomic_store(&from_entry(This)->ttl, TTL_START);
+}
+
+static VOID
+entry_SetFlushed(IHttpTokenEntry *This)
+{
+    atomic_store(&from_entry(This)->flushed, true);
+}
+
+static HANDLE
+entry_GetImpersonationToken(IHttpTokenEntry *This)
+{
+    return gs_token_handle(from_entry(This)->token);
+}
+
+static HANDLE
+entry_GetPrimaryToken(IHttpTokenEntry *This)
+{
+    return gs_token_handle(from_entry(This)->token);
+}
+
+static PSID
+entry_GetSid(IHttpTokenEntry *This)
+{
+    return from_entry(This)->token->sid;
+}
+
+static const IHttpTokenEntryVtbl entry_vtbl = {
+    .DecrementTTL = entry_DecrementTTL,
+    .DereferenceCacheData = entry_DereferenceCacheData,
+    .GetCacheKey = entry_GetCacheKey,
+    .GetFlushed = entry_GetFlushed,
+    .ReferenceCacheData = entry_ReferenceCacheData,
+    .ResetTTL = entry_ResetTTL,
+    .SetFlushed = entry_SetFlushed,
+    .GetImpersonationToken = entry_GetImpersonationToken,
+    .GetPrimaryToken = entry_GetPrimaryToken,
+    .GetSid = entry_GetSid,
+};
+
+IHttpTokenEntry *
+gs_token_entry_create(gs_token_t *token, const char *user, const char *password, DWORD logon_method)
+{
+    struct token_entry *e = gs_xcalloc(1, sizeof(*e));
+    char hash[GS_PASSWORD_HASH_HEX + 1];
+    DWORD h = 2166136261u;
+
+    e->IHttpTokenEntry_iface.lpVtbl = &entry_vtbl;
+    e->IHttpTokenKey_iface.lpVtbl = &key_vtbl;
+    atomic_init(&e->refs, 1);
+    atomic_init(&e->ttl, TTL_START);
+    atomic_init(&e->flushed, false);
+    e->token = token;
+    e->user = gs_wide_dup(user);
+    e->method = logon_method;
+    gs_password_hash(user, password, hash);
+    for (unsigned i = 0; i <= GS_PASSWORD_HASH_HEX; i++) {
+        e->hash[i] = (wchar_t) hash[i];
+    }
+    /* The hash of the key names the user and method, as equality does (not the password). */
+    for (const char *p = user; *p != '\0'; p++) {
+        h = (h ^ (unsigned char) *p) * 16777619u;
+    }
+    e->key_hash = (h ^ logon_method) * 16777619u;
+    return &e->IHttpTokenEntry_iface;
+}
