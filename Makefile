@@ -6,7 +6,8 @@
 #   make check      build, then every test: format, unit, end-to-end, the same
 #                   again under ASan+UBSan, and the fuzzers for a bounded time
 #   make bench      guise against nginx on this machine
-#   make install    binary, sample modules, headers, guise-module.pc (PREFIX, DESTDIR)
+#   make install    binary, sample modules, headers, guise-module.pc, /etc/guise, /etc/pam.d/guise,
+#                   /var/log/guise (PREFIX, DESTDIR)
 #   make format     apply .clang-format
 
 BUILD       ?= build
@@ -78,16 +79,42 @@ bench: build
 
 # Honours PREFIX and DESTDIR: make install PREFIX=/usr DESTDIR=/tmp/stage.  guise-module.pc
 # records PREFIX (made absolute), never DESTDIR.
-# The configuration goes to /etc/guise whatever PREFIX is (guise reads it from there by
-# default); an existing one is kept and the packaged one lands beside it as .dist.
+# The configuration goes to /etc/guise and the PAM service to /etc/pam.d whatever PREFIX is
+# (guise and libpam look there); an existing file is kept, an edited one being the
+# administrator's, and the packaged one lands beside it as .dist.
+# /var/log/guise is where sites log by default; guise writes there as the application pools'
+# account (www-data), not as root, so the directory is that account's.  It can be chowned
+# only by root and only on this machine: a staged install (DESTDIR) leaves that to the
+# package's postinst.  An existing directory is left as it is.
+LOG_DIR     = /var/log/guise
+LOG_OWNER   = www-data
+
 install: build
 	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(abspath $(PREFIX))"
-	@install -d "$(DESTDIR)/etc/guise"
+	@install -d "$(DESTDIR)/etc/guise" "$(DESTDIR)/etc/pam.d"
 	@if [ -e "$(DESTDIR)/etc/guise/applicationHost.config" ]; then \
 	    install -m 644 packaging/applicationHost.config "$(DESTDIR)/etc/guise/applicationHost.config.dist"; \
 	    echo "kept $(DESTDIR)/etc/guise/applicationHost.config (new: applicationHost.config.dist)"; \
 	else \
 	    install -m 644 packaging/applicationHost.config "$(DESTDIR)/etc/guise/applicationHost.config"; \
+	fi
+	@if [ -e "$(DESTDIR)/etc/pam.d/guise" ]; then \
+	    install -m 644 packaging/pam.d/guise "$(DESTDIR)/etc/pam.d/guise.dist"; \
+	    echo "kept $(DESTDIR)/etc/pam.d/guise (new: guise.dist)"; \
+	else \
+	    install -m 644 packaging/pam.d/guise "$(DESTDIR)/etc/pam.d/guise"; \
+	fi
+	@if [ -d "$(DESTDIR)$(LOG_DIR)" ]; then \
+	    echo "kept $(DESTDIR)$(LOG_DIR) as it is"; \
+	elif [ -n "$(DESTDIR)" ] || [ "$$(id -u)" != 0 ] || ! id -u $(LOG_OWNER) >/dev/null 2>&1; then \
+	    install -d -m 750 "$(DESTDIR)$(LOG_DIR)"; \
+	    why="DESTDIR is set"; \
+	    [ -n "$(DESTDIR)" ] || why="not root"; \
+	    [ -n "$(DESTDIR)" ] || [ "$$(id -u)" != 0 ] || why="no $(LOG_OWNER) account"; \
+	    echo "made $(DESTDIR)$(LOG_DIR) but did not chown it ($$why): guise writes there as" \
+	         "$(LOG_OWNER), so run chown $(LOG_OWNER): $(LOG_DIR) where guise runs"; \
+	else \
+	    install -d -m 750 -o $(LOG_OWNER) -g "$$(id -gn $(LOG_OWNER))" "$(LOG_DIR)"; \
 	fi
 
 clean:
