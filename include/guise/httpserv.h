@@ -2102,7 +2102,8 @@ struct IHttpUserVtbl {
     PCWSTR (*GetAuthenticationType)(IHttpUser *This);
     /* Token to impersonate the user, or NULL.  User-owned: never close it. */
     HANDLE (*GetImpersonationToken)(IHttpUser *This);
-    /* L"" for anonymous; the clear-text password for Basic.  User-owned; never keep it. */
+    /* The clear-text password, if the user object keeps it; guise's users never do (L"" once
+     * the logon is over).  User-owned; never keep it. */
     PCWSTR (*GetPassword)(IHttpUser *This);
     /* Token to start processes as the user, or NULL.  User-owned: never close it. */
     HANDLE (*GetPrimaryToken)(IHttpUser *This);

@@ -23,6 +23,7 @@ gs_basic_parse(const char *value, size_t len, char *user, char *password)
     unsigned char decoded[GS_BASE64_DECODED_MAX(GS_BASIC_MAX_HEADER)];
     const char *token, *colon;
     size_t token_len, user_len, pass_len;
+    gs_basic_result_t result;
     ssize_t n;
 
     if (len < 6 || strncasecmp(value, "Basic", 5) != 0 || (value[5] != ' ' && value[5] != '\t')) {
@@ -41,30 +42,31 @@ gs_basic_parse(const char *value, size_t len, char *user, char *password)
         token_len--;
     }
     n = gs_base64_decode(token, token_len, decoded, sizeof(decoded));
-    if (n < 0) {
-        return GS_BASIC_MALFORMED;
-    }
-    colon = memchr(decoded, ':', (size_t) n);
+    colon = n < 0 ? NULL : memchr(decoded, ':', (size_t) n);
     if (colon == NULL) {
-        return GS_BASIC_MALFORMED;
+        result = GS_BASIC_MALFORMED; /* not base64, or no ':' */
+        goto out;
     }
     user_len = (size_t) (colon - (const char *) decoded);
     pass_len = (size_t) n - user_len - 1;
     if (user_len > GS_BASIC_MAX_FIELD || pass_len > GS_BASIC_MAX_FIELD) {
-        memset(decoded, 0, sizeof(decoded));
-        return GS_BASIC_TOO_LONG;
+        result = GS_BASIC_TOO_LONG;
+        goto out;
     }
     /* RFC 7617: no control characters in either; charset="UTF-8" was announced. */
     if (has_control((const char *) decoded, (size_t) n)
         || !gs_utf8_valid((const char *) decoded, (size_t) n))
     {
-        memset(decoded, 0, sizeof(decoded));
-        return GS_BASIC_MALFORMED;
+        result = GS_BASIC_MALFORMED;
+        goto out;
     }
     memcpy(user, decoded, user_len);
     user[user_len] = '\0';
     memcpy(password, colon + 1, pass_len);
     password[pass_len] = '\0';
+    result = GS_BASIC_OK;
+out:
+    /* What was decoded may hold a password, whatever became of it. */
     explicit_bzero(decoded, sizeof(decoded));
-    return GS_BASIC_OK;
+    return result;
 }

@@ -25,8 +25,12 @@ static VOID
 user_DereferenceUser(IHttpUser *This)
 {
     struct http_user *u = impl(This);
+    unsigned before = atomic_fetch_sub_explicit(&u->refs, 1, memory_order_acq_rel);
 
-    if (atomic_fetch_sub_explicit(&u->refs, 1, memory_order_acq_rel) == 1) {
+    if (before == 0) {
+        gs_panic("IHttpUser released more often than referenced");
+    }
+    if (before == 1) {
         gs_token_unref(u->token);
         free(u->name);
         free(u->remote_name);

@@ -17,6 +17,12 @@
 static gs_token_t *process;               /* who the process is, once settled */
 static bool can_impersonate;              /* CAP_SETUID and CAP_SETGID effective */
 static _Thread_local gs_token_t *current; /* this thread's credentials if not the process's (+1) */
+/*
+ * Has this thread applied credentials of its own yet?  A new thread starts with
+ * a copy of its creator's, which may be a user's: its first settle applies the
+ * process's whatever `current` says.
+ */
+static _Thread_local bool known;
 
 static bool
 caps_effective(void)
@@ -148,6 +154,7 @@ gs_identity_become(const char *user)
         gs_token_unref(t);
         return -1;
     }
+    gs_token_unref(process); /* the default made before, if any */
     process = t;
     can_impersonate = caps_effective();
     gs_log_info("running as %s (uid %u), keeping CAP_SETUID and CAP_SETGID", t->name,
@@ -181,9 +188,10 @@ gs_identity_settle(void)
 {
     int rc;
 
-    if (current == NULL) {
+    if (current == NULL && known) {
         return;
     }
+    pthread_once(&defaulted, default_process);
     rc = apply(process);
     if (rc != 0) {
         /* A thread whose identity is unknown must not do anything more. */
@@ -191,6 +199,7 @@ gs_identity_settle(void)
     }
     gs_token_unref(current);
     current = NULL;
+    known = true;
 }
 
 int
@@ -203,7 +212,7 @@ gs_identity_enter(gs_token_t *t)
         gs_identity_settle();
         return 0;
     }
-    if (current != NULL && gs_token_same_credentials(current, t)) {
+    if (current != NULL && known && gs_token_same_credentials(current, t)) {
         return 0; /* elided: the thread carries these credentials already */
     }
     if (!can_impersonate) {
@@ -223,13 +232,14 @@ gs_identity_enter(gs_token_t *t)
     gs_token_ref(t);
     gs_token_unref(current);
     current = t;
+    known = true;
     return 0;
 }
 
 bool
 gs_identity_impersonating(void)
 {
-    return current != NULL;
+    return current != NULL || !known;
 }
 
 void
@@ -263,13 +273,16 @@ BOOL
 ImpersonateLoggedOnUser(HANDLE hToken)
 {
     gs_token_t *t = gs_token_from_handle(hToken);
+    int rc;
 
     if (t == NULL) {
         gs_identity_settle();
         errno = EINVAL;
         return FALSE;
     }
-    if (gs_identity_enter(t) != 0) {
+    rc = gs_identity_enter(t);
+    if (rc != 0) {
+        errno = -rc;
         return FALSE;
     }
     return TRUE;

@@ -24,7 +24,8 @@
 
 typedef struct job {
     struct job *next;
-    char *user, *password;
+    char *user, *password; /* as the client gave them */
+    char *account;         /* the account PAM settled on (it may map names); NULL: user */
     DWORD method;
     gs_sockaddr_t client;
     bool has_client;
@@ -123,8 +124,22 @@ static int
 converse(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
     job_t *j = data;
-    struct pam_response *r = calloc((size_t) n, sizeof(*r));
+    struct pam_response *r;
 
+    if (n <= 0 || n > PAM_MAX_NUM_MSG || msg == NULL) {
+        return PAM_CONV_ERR;
+    }
+    if (resp == NULL) {
+        /* Nowhere to answer: fine for messages, not for a question. */
+        for (int i = 0; i < n; i++) {
+            if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+            {
+                return PAM_CONV_ERR;
+            }
+        }
+        return PAM_SUCCESS;
+    }
+    r = calloc((size_t) n, sizeof(*r));
     if (r == NULL) {
         return PAM_BUF_ERR;
     }
@@ -189,10 +204,7 @@ run_pam(void *arg)
     if (j->result == GS_LOGON_OK && pam_get_item(pamh, PAM_USER, &final_user) == PAM_SUCCESS
         && final_user != NULL && strcmp(final_user, j->user) != 0)
     {
-        char *mapped = gs_xstrdup(final_user);
-
-        free(j->user);
-        j->user = mapped;
+        j->account = gs_xstrdup(final_user);
     }
     pam_end(pamh, rc);
 }
@@ -212,11 +224,11 @@ run(job_t *j)
     if (j->result != GS_LOGON_OK) {
         return;
     }
-    rc = gs_token_for_user(j->user, &j->token);
+    rc = gs_token_for_user(j->account ? j->account : j->user, &j->token);
     if (rc != 0) {
         j->result = GS_LOGON_ERROR;
-        snprintf(j->reason, sizeof(j->reason), "PAM accepted '%s' but NSS: %s", j->user,
-                 rc == -ENOENT ? "no such user" : strerror(-rc));
+        snprintf(j->reason, sizeof(j->reason), "PAM accepted '%s' but NSS: %s",
+                 j->account ? j->account : j->user, rc == -ENOENT ? "no such user" : strerror(-rc));
     }
 }
 
@@ -239,7 +251,32 @@ free_job(job_t *j)
     explicit_bzero(j->password, strlen(j->password));
     free(j->password);
     free(j->user);
+    free(j->account);
     free(j);
+}
+
+/*
+ * When a job may run, by the failures known now (not only those known when it
+ * came: guesses sent together would all pass otherwise; at most the workers'
+ * number of them run before the delays apply).  When the wait leaves PAM less
+ * than a quarter of the timeout: throttled, answered at once.  Under the lock.
+ */
+static void
+schedule(job_t *j, uint64_t now)
+{
+    unsigned wait =
+        j->throttled ? 0 : gs_throttle_wait_ms(j->user, j->has_client ? &j->client : NULL, now);
+
+    if (wait == 0) {
+        return;
+    }
+    /* A quarter of the timeout is left for PAM itself: waiting longer would end in a timeout. */
+    if (now + wait + pool.timeout_ms / 4 >= j->deadline_ms) {
+        j->throttled = true;
+        j->not_before_ms = now;
+    } else if (now + wait > j->not_before_ms) {
+        j->not_before_ms = now + wait;
+    }
 }
 
 /* The first job a worker may run now; else how long to wait for one (0: indefinitely). */
@@ -250,6 +287,9 @@ next_ready(uint64_t now, uint64_t *wake_ms)
     for (job_t *j = pool.jobs; j != NULL; j = j->next) {
         if (j->taken) {
             continue;
+        }
+        if (!atomic_load(&j->reported) && j->not_before_ms <= now) {
+            schedule(j, now);
         }
         if (atomic_load(&j->reported) || j->not_before_ms <= now) {
             return j;
@@ -286,7 +326,7 @@ worker(void *arg)
         if (!atomic_load(&j->reported)) {
             run(j);
             if (j->result == GS_LOGON_OK) {
-                gs_throttle_succeeded(j->user, now_ms());
+                gs_throttle_succeeded(j->user, now_ms()); /* the name failures were counted by */
             } else if (j->result == GS_LOGON_BAD_CREDENTIALS || j->result == GS_LOGON_REFUSED) {
                 gs_throttle_failed(j->user, j->has_client ? &j->client : NULL, now_ms());
             }
@@ -365,6 +405,7 @@ start_threads(void)
         return;
     }
     pool.started = true;
+    gs_identity_settle(); /* the threads start with a copy of this thread's credentials */
     pthread_attr_init(&attr);
     for (unsigned i = 0; i < GS_LOGON_THREADS; i++) {
         if (pthread_create(&pool.workers[i], &attr, worker, NULL) != 0) {
@@ -383,13 +424,16 @@ gs_logon_start(const char *user, const char *password, DWORD method, const gs_so
 {
     job_t *j = gs_xcalloc(1, sizeof(*j));
     uint64_t now = now_ms();
-    unsigned delay = gs_throttle_delay_ms(user, client, now);
 
     j->user = gs_xstrdup(user);
     j->password = gs_xstrdup(password);
     j->method = method;
-    if (client != NULL) {
-        j->client = *client;
+    /* A module's PSOCKADDR is only as long as its family says. */
+    if (client != NULL && client->sa.sa_family == AF_INET) {
+        memcpy(&j->client, client, sizeof(struct sockaddr_in));
+        j->has_client = true;
+    } else if (client != NULL && client->sa.sa_family == AF_INET6) {
+        memcpy(&j->client, client, sizeof(struct sockaddr_in6));
         j->has_client = true;
     }
     j->done = done;
@@ -397,11 +441,8 @@ gs_logon_start(const char *user, const char *password, DWORD method, const gs_so
     atomic_init(&j->reported, false);
     pthread_mutex_lock(&pool.mu);
     j->deadline_ms = now + pool.timeout_ms;
-    j->not_before_ms = now + delay;
-    j->throttled = j->not_before_ms >= j->deadline_ms;
-    if (j->throttled) {
-        j->not_before_ms = now;
-    }
+    j->not_before_ms = now;
+    schedule(j, now);
     if (pool.stopping) {
         pthread_mutex_unlock(&pool.mu);
         done(arg, GS_LOGON_ERROR, NULL, "the server is stopping");
@@ -418,7 +459,8 @@ gs_logon_start(const char *user, const char *password, DWORD method, const gs_so
         }
         *p = j;
     }
-    pthread_cond_signal(&pool.work);
+    /* Every worker looks: one may be asleep until a delayed job's time. */
+    pthread_cond_broadcast(&pool.work);
     pthread_cond_signal(&pool.watch);
     pthread_mutex_unlock(&pool.mu);
 }
@@ -464,20 +506,35 @@ gs_logon_wait(const char *user, const char *password, DWORD method, const gs_soc
 void
 gs_logon_shutdown(void)
 {
-    job_t *pending;
-
     pthread_mutex_lock(&pool.mu);
     if (!pool.started) {
         pthread_mutex_unlock(&pool.mu);
         return;
     }
     pool.stopping = true;
-    pending = pool.jobs;
     pthread_cond_broadcast(&pool.work);
     pthread_cond_broadcast(&pool.watch);
+    /* Jobs no worker took are answered (a gs_logon_wait caller must not wait forever). */
+    for (;;) {
+        job_t *j = pool.jobs;
+        bool expected = false;
+
+        while (j != NULL && (j->taken || atomic_load(&j->reported))) {
+            j = j->next;
+        }
+        if (j == NULL) {
+            break;
+        }
+        unlink_job(j);
+        if (atomic_compare_exchange_strong(&j->reported, &expected, true)) {
+            pthread_mutex_unlock(&pool.mu);
+            j->done(j->arg, GS_LOGON_ERROR, NULL, "the server is stopping");
+            pthread_mutex_lock(&pool.mu);
+        }
+        free_job(j);
+    }
     pthread_mutex_unlock(&pool.mu);
-    /* Every request has ended by now: nobody waits for an answer.  Stuck threads stay. */
-    (void) pending;
+    /* Stuck threads stay: the process is ending. */
     pthread_join(pool.watchdog, NULL);
     for (unsigned i = 0; i < GS_LOGON_THREADS; i++) {
         pthread_detach(pool.workers[i]);

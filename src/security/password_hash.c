@@ -33,11 +33,11 @@ make_key(void)
     }
 }
 
-void
-gs_password_hash(const char *user, const char *password, char out[GS_PASSWORD_HASH_HEX + 1])
+/* HMAC-SHA256 of a then b under the process's key, into mac (32 bytes). */
+static void
+mac_of(const void *a, size_t alen, const void *b, size_t blen, unsigned char mac[32])
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned char out[EVP_MAX_MD_SIZE];
     size_t len = 0;
     char digest[] = "SHA256";
     OSSL_PARAM params[] = {
@@ -47,16 +47,36 @@ gs_password_hash(const char *user, const char *password, char out[GS_PASSWORD_HA
     EVP_MAC_CTX *ctx;
 
     pthread_once(&keyed, make_key);
-    /* user, NUL, password: no two (user, password) pairs give the same input */
     ctx = EVP_MAC_CTX_new(hmac);
-    if (ctx == NULL || !EVP_MAC_init(ctx, key, sizeof(key), params)
-        || !EVP_MAC_update(ctx, (const unsigned char *) user, strlen(user) + 1)
-        || !EVP_MAC_update(ctx, (const unsigned char *) password, strlen(password))
-        || !EVP_MAC_final(ctx, mac, &len, sizeof(mac)) || len != GS_PASSWORD_HASH_HEX / 2)
+    if (ctx == NULL || !EVP_MAC_init(ctx, key, sizeof(key), params) || !EVP_MAC_update(ctx, a, alen)
+        || !EVP_MAC_update(ctx, b, blen) || !EVP_MAC_final(ctx, out, &len, sizeof(out))
+        || len != 32)
     {
         gs_panic("HMAC-SHA256 failed");
     }
     EVP_MAC_CTX_free(ctx);
+    memcpy(mac, out, 32);
+    OPENSSL_cleanse(out, sizeof(out));
+}
+
+void
+gs_keyed_digest(char tag, const void *data, size_t len, uint8_t *out, size_t n)
+{
+    unsigned char mac[32];
+
+    mac_of(&tag, 1, data, len, mac);
+    memcpy(out, mac, n < sizeof(mac) ? n : sizeof(mac));
+}
+
+void
+gs_password_hash(const char *user, const char *password, char out[GS_PASSWORD_HASH_HEX + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char mac[32];
+    size_t len = sizeof(mac);
+
+    /* user, NUL, password: no two (user, password) pairs give the same input */
+    mac_of(user, strlen(user) + 1, password, strlen(password), mac);
     for (size_t i = 0; i < len; i++) {
         out[2 * i] = hex[mac[i] >> 4];
         out[2 * i + 1] = hex[mac[i] & 15];

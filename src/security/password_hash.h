@@ -9,11 +9,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define GS_PASSWORD_HASH_HEX 64
 
 /* Writes the hash (NUL-terminated) into out. */
 void gs_password_hash(const char *user, const char *password, char out[GS_PASSWORD_HASH_HEX + 1]);
+
+/*
+ * The first n (at most 32) bytes of HMAC-SHA256(tag, data) under the same
+ * key: table keys nobody outside the process can aim collisions at.
+ */
+void gs_keyed_digest(char tag, const void *data, size_t len, uint8_t *out, size_t n);
 
 /* Constant-time equality of two hashes. */
 bool gs_password_hash_equal(const char *a, const char *b);

@@ -1,21 +1,24 @@
 /*
  * An open-addressing table of 4096 slots under one mutex (logons are rare
- * next to requests).  A key is "u:" + user name or "a:" + address text; a
- * full probe window evicts its least recently failed entry.
+ * next to requests).  A key is the first 16 bytes of HMAC-SHA256 ("u" or
+ * "a", then the name or address) under the process's random key
+ * (password_hash.c's); a full probe window evicts the entry that failed
+ * longest ago, never one the same call has just written.
  */
 #include "throttle.h"
+#include "password_hash.h"
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
-#define SLOTS   4096
-#define WINDOW  8
-#define KEY_MAX 160
+#define SLOTS  4096
+#define WINDOW 8
+#define DIGEST 16
 
 struct entry {
-    char key[KEY_MAX];
+    uint8_t key[DIGEST];
+    bool used;
     unsigned failures;
     uint64_t last_ms;
 };
@@ -23,115 +26,135 @@ struct entry {
 static struct entry table[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint32_t
-hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-
-    for (; *s != '\0'; s++) {
-        h = (h ^ (uint8_t) *s) * 16777619u;
-    }
-    return h;
-}
-
 static void
-user_key(char out[KEY_MAX], const char *user)
+user_key(uint8_t out[DIGEST], const char *user)
 {
-    snprintf(out, KEY_MAX, "u:%s", user ? user : "");
+    gs_keyed_digest('u', user ? user : "", user ? strlen(user) : 0, out, DIGEST);
 }
 
 static bool
-address_key(char out[KEY_MAX], const gs_sockaddr_t *client)
+address_key(uint8_t out[DIGEST], const gs_sockaddr_t *client)
 {
-    char host[GS_ADDR_TEXT_MAX];
+    gs_sockaddr_t a;
 
-    if (client == NULL || (client->sa.sa_family != AF_INET && client->sa.sa_family != AF_INET6)) {
+    if (client == NULL) {
         return false;
     }
-    gs_sockaddr_host(client, host);
-    snprintf(out, KEY_MAX, "a:%s", host);
-    return true;
+    if (client->sa.sa_family == AF_INET) {
+        gs_keyed_digest('a', &client->in.sin_addr, sizeof(client->in.sin_addr), out, DIGEST);
+        return true;
+    }
+    if (client->sa.sa_family == AF_INET6) {
+        a = *client;
+        /* One IPv6 client usually has a whole /64 to move around in. */
+        memset(a.in6.sin6_addr.s6_addr + 8, 0, 8);
+        gs_keyed_digest('6', a.in6.sin6_addr.s6_addr, 8, out, DIGEST);
+        return true;
+    }
+    return false;
 }
 
-/* The entry of key; with `create`, made (evicting) when absent.  Under the lock. */
-static struct entry *
-find(const char *key, bool create, uint64_t now_ms)
+static bool
+stale(const struct entry *e, uint64_t now_ms)
 {
-    uint32_t start = hash(key) % SLOTS;
+    return !e->used || now_ms - e->last_ms > GS_THROTTLE_FORGET_MS;
+}
+
+/* The entry of key; with `create`, made (evicting, but never `keep`) when absent.  Locked. */
+static struct entry *
+find(const uint8_t key[DIGEST], bool create, uint64_t now_ms, const struct entry *keep)
+{
+    uint32_t start;
     struct entry *victim = NULL;
     bool victim_stale = false;
 
+    memcpy(&start, key, sizeof(start));
+    start %= SLOTS;
     for (unsigned i = 0; i < WINDOW; i++) {
         struct entry *e = &table[(start + i) % SLOTS];
-        bool stale = e->key[0] == '\0' || now_ms - e->last_ms > GS_THROTTLE_FORGET_MS;
+        bool old = stale(e, now_ms);
 
-        if (!stale && strcmp(e->key, key) == 0) {
+        if (!old && memcmp(e->key, key, DIGEST) == 0) {
             return e;
         }
+        if (e == keep) {
+            continue;
+        }
         /* Room: an empty or forgotten slot first, else the one that failed longest ago. */
-        if (stale && !victim_stale) {
+        if (old && !victim_stale) {
             victim = e;
             victim_stale = true;
         } else if (!victim_stale && (victim == NULL || e->last_ms < victim->last_ms)) {
             victim = e;
         }
     }
-    if (!create) {
+    if (!create || victim == NULL) {
         return NULL;
     }
-    snprintf(victim->key, KEY_MAX, "%s", key);
+    memcpy(victim->key, key, DIGEST);
+    victim->used = true;
     victim->failures = 0;
     victim->last_ms = now_ms;
     return victim;
 }
 
+/* What an entry still asks a logon to wait. */
 static unsigned
-delay_of(const struct entry *e, uint64_t now_ms)
+wait_of(const struct entry *e, uint64_t now_ms)
 {
     unsigned n;
-    uint64_t d;
+    uint64_t delay, until;
 
-    if (e == NULL || now_ms - e->last_ms > GS_THROTTLE_FORGET_MS
-        || e->failures < GS_THROTTLE_FREE_FAILURES)
-    {
+    if (e == NULL || stale(e, now_ms) || e->failures < GS_THROTTLE_FREE_FAILURES) {
         return 0;
     }
     n = e->failures - GS_THROTTLE_FREE_FAILURES;
-    d = n >= 20 ? GS_THROTTLE_MAX_DELAY_MS : (uint64_t) GS_THROTTLE_FIRST_DELAY_MS << n;
-    return d > GS_THROTTLE_MAX_DELAY_MS ? GS_THROTTLE_MAX_DELAY_MS : (unsigned) d;
+    delay = n >= 20 ? GS_THROTTLE_MAX_DELAY_MS : (uint64_t) GS_THROTTLE_FIRST_DELAY_MS << n;
+    if (delay > GS_THROTTLE_MAX_DELAY_MS) {
+        delay = GS_THROTTLE_MAX_DELAY_MS;
+    }
+    until = e->last_ms + delay;
+    return until > now_ms ? (unsigned) (until - now_ms) : 0;
 }
 
 unsigned
-gs_throttle_delay_ms(const char *user, const gs_sockaddr_t *client, uint64_t now_ms)
+gs_throttle_wait_ms(const char *user, const gs_sockaddr_t *client, uint64_t now_ms)
 {
-    char key[KEY_MAX];
+    uint8_t key[DIGEST];
     unsigned by_user, by_address = 0;
 
-    pthread_mutex_lock(&lock);
     user_key(key, user);
-    by_user = delay_of(find(key, false, now_ms), now_ms);
-    if (address_key(key, client)) {
-        by_address = delay_of(find(key, false, now_ms), now_ms);
-    }
+    pthread_mutex_lock(&lock);
+    by_user = wait_of(find(key, false, now_ms, NULL), now_ms);
     pthread_mutex_unlock(&lock);
+    if (address_key(key, client)) {
+        pthread_mutex_lock(&lock);
+        by_address = wait_of(find(key, false, now_ms, NULL), now_ms);
+        pthread_mutex_unlock(&lock);
+    }
     return by_user > by_address ? by_user : by_address;
 }
 
 void
 gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms)
 {
-    char key[KEY_MAX];
-    struct entry *e;
+    uint8_t ukey[DIGEST], akey[DIGEST];
+    bool has_address = address_key(akey, client);
+    struct entry *u, *a;
 
+    user_key(ukey, user);
     pthread_mutex_lock(&lock);
-    user_key(key, user);
-    e = find(key, true, now_ms);
-    e->failures++;
-    e->last_ms = now_ms;
-    if (address_key(key, client)) {
-        e = find(key, true, now_ms);
-        e->failures++;
-        e->last_ms = now_ms;
+    u = find(ukey, true, now_ms, NULL);
+    if (u != NULL) {
+        u->failures++;
+        u->last_ms = now_ms;
+    }
+    if (has_address) {
+        a = find(akey, true, now_ms, u);
+        if (a != NULL) {
+            a->failures++;
+            a->last_ms = now_ms;
+        }
     }
     pthread_mutex_unlock(&lock);
 }
@@ -139,14 +162,14 @@ gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_m
 void
 gs_throttle_succeeded(const char *user, uint64_t now_ms)
 {
-    char key[KEY_MAX];
+    uint8_t key[DIGEST];
     struct entry *e;
 
-    pthread_mutex_lock(&lock);
     user_key(key, user);
-    e = find(key, false, now_ms);
+    pthread_mutex_lock(&lock);
+    e = find(key, false, now_ms, NULL);
     if (e != NULL) {
-        e->key[0] = '\0';
+        e->used = false;
     }
     pthread_mutex_unlock(&lock);
 }

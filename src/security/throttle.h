@@ -1,8 +1,11 @@
 /*
- * Failed logons, counted by user name and by client address: after a few,
- * each further logon of that name or from that address waits, twice as
- * long after every failure, so that guessing passwords gets slow without
- * locking anyone out.  The table is bounded; old entries are forgotten.
+ * Failed logons, counted by user name and by client address (an IPv6
+ * client by its /64): after a few, a logon of that name or from that
+ * address waits until a delay has passed since the last failure, twice as
+ * long after every further failure, so that guessing passwords gets slow
+ * without locking anyone out for long.  The table is bounded; entries are
+ * found by a keyed digest (no collisions an attacker can compute, however
+ * long the name) and forgotten after a while.
  */
 #ifndef GS_SECURITY_THROTTLE_H
 #define GS_SECURITY_THROTTLE_H
@@ -16,8 +19,11 @@
 #define GS_THROTTLE_MAX_DELAY_MS   30000
 #define GS_THROTTLE_FORGET_MS      (15 * 60 * 1000) /* after the last failure */
 
-/* How long a logon of `user` from `client` (NULL: no address) waits first, in ms. */
-unsigned gs_throttle_delay_ms(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
+/*
+ * How much longer a logon of `user` from `client` (NULL: no address) must
+ * wait, in ms: the delay its failures call for, counted from the last one.
+ */
+unsigned gs_throttle_wait_ms(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 
 void gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 /* A success clears the user's count (not the address's: one good password proves little). */

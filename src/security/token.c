@@ -63,7 +63,16 @@ gs_token_ref(gs_token_t *t)
 void
 gs_token_unref(gs_token_t *t)
 {
-    if (t != NULL && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1) {
+    unsigned before;
+
+    if (t == NULL) {
+        return;
+    }
+    before = atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel);
+    if (before == 0) {
+        gs_panic("token of uid %u released more often than referenced", (unsigned) t->uid);
+    }
+    if (before == 1) {
         t->magic = 0;
         free(t->groups);
         free(t->name);
