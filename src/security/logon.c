@@ -279,6 +279,33 @@ schedule(job_t *j, uint64_t now)
     }
 }
 
+static bool
+same_client(const job_t *a, const job_t *b)
+{
+    if (!a->has_client || !b->has_client || a->client.sa.sa_family != b->client.sa.sa_family) {
+        return false;
+    }
+    return a->client.sa.sa_family == AF_INET
+               ? a->client.in.sin_addr.s_addr == b->client.in.sin_addr.s_addr
+               : memcmp(&a->client.in6.sin6_addr, &b->client.in6.sin6_addr, 16) == 0;
+}
+
+/*
+ * Is a logon of the same user, or from the same client, running?  Once those
+ * have failed a few times, their logons go one at a time, so that the next
+ * one's wait knows how the last one ended.  Under the lock.
+ */
+static bool
+sibling_running(const job_t *j, uint64_t now)
+{
+    for (const job_t *o = pool.jobs; o != NULL; o = o->next) {
+        if (o != j && o->taken && (strcmp(o->user, j->user) == 0 || same_client(o, j))) {
+            return gs_throttle_watched(j->user, j->has_client ? &j->client : NULL, now);
+        }
+    }
+    return false;
+}
+
 /* The first job a worker may run now; else how long to wait for one (0: indefinitely). */
 static job_t *
 next_ready(uint64_t now, uint64_t *wake_ms)
@@ -287,6 +314,9 @@ next_ready(uint64_t now, uint64_t *wake_ms)
     for (job_t *j = pool.jobs; j != NULL; j = j->next) {
         if (j->taken) {
             continue;
+        }
+        if (!atomic_load(&j->reported) && sibling_running(j, now)) {
+            continue; /* woken when the sibling ends */
         }
         if (!atomic_load(&j->reported) && j->not_before_ms <= now) {
             schedule(j, now);
@@ -336,6 +366,7 @@ worker(void *arg)
         pthread_mutex_lock(&pool.mu);
         unlink_job(j);
         free_job(j);
+        pthread_cond_broadcast(&pool.work); /* its siblings may go now */
     }
     pthread_mutex_unlock(&pool.mu);
     return NULL;

@@ -135,6 +135,25 @@ gs_throttle_wait_ms(const char *user, const gs_sockaddr_t *client, uint64_t now_
     return by_user > by_address ? by_user : by_address;
 }
 
+bool
+gs_throttle_watched(const char *user, const gs_sockaddr_t *client, uint64_t now_ms)
+{
+    uint8_t key[DIGEST];
+    const struct entry *e;
+    bool watched;
+
+    user_key(key, user);
+    pthread_mutex_lock(&lock);
+    e = find(key, false, now_ms, NULL);
+    watched = e != NULL && e->failures >= GS_THROTTLE_FREE_FAILURES;
+    if (!watched && address_key(key, client)) {
+        e = find(key, false, now_ms, NULL);
+        watched = e != NULL && e->failures >= GS_THROTTLE_FREE_FAILURES;
+    }
+    pthread_mutex_unlock(&lock);
+    return watched;
+}
+
 void
 gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms)
 {

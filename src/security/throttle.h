@@ -12,6 +12,7 @@
 
 #include "core/sockaddr.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define GS_THROTTLE_FREE_FAILURES  3   /* failures before any delay */
@@ -24,6 +25,9 @@
  * wait, in ms: the delay its failures call for, counted from the last one.
  */
 unsigned gs_throttle_wait_ms(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
+
+/* Has the user or the address used up its free failures (so its logons go one at a time)? */
+bool gs_throttle_watched(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 
 void gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 /* A success clears the user's count (not the address's: one good password proves little). */
