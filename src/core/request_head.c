@@ -159,9 +159,11 @@ check(gs_request_t *req, const llhttp_t *p, uint64_t max_body)
     if (req->http_minor == 1 && host < 0) {
         return 400; /* RFC 9112 3.2: a 1.1 request without Host */
     }
-    /* A second Host header is as bad as none: which one would route? */
-    for (uint32_t i = host < 0 ? req->nheaders : (uint32_t) host + 1; i < req->nheaders; i++) {
-        if (req->headers[i].id == GS_HREQ_HOST) {
+    /* A second Host or Authorization is as bad as none: which one would count? */
+    for (uint32_t i = 0, hosts = 0, auths = 0; i < req->nheaders; i++) {
+        hosts += req->headers[i].id == GS_HREQ_HOST;
+        auths += req->headers[i].id == GS_HREQ_AUTHORIZATION;
+        if (hosts > 1 || auths > 1) {
             return 400;
         }
     }

@@ -6,7 +6,8 @@
  * LOW, so that modules that check credentials go first.
  *
  * The user is made once per thread and configuration section: a request
- * costs a reference, not a user-database lookup.
+ * costs a reference, not a user-database lookup.  GL_THREAD_CLEANUP, raised
+ * as a loop thread ends, gives the thread's user back.
  */
 #include "builtin.h"
 #include "core/log.h"
@@ -111,6 +112,31 @@ static const IHttpModuleFactoryVtbl factory_vtbl = {
 
 static IHttpModuleFactory factory = {&factory_vtbl};
 
+static GLOBAL_NOTIFICATION_STATUS
+global_OnGlobalThreadCleanup(CGlobalModule *This, IGlobalThreadCleanupProvider *provider)
+{
+    (void) This;
+    (void) provider;
+    if (cached.user != NULL) {
+        IHttpUser_DereferenceUser(cached.user);
+        cached.user = NULL;
+    }
+    return GL_NOTIFICATION_CONTINUE;
+}
+
+static VOID
+global_Terminate(CGlobalModule *This)
+{
+    (void) This;
+}
+
+static const CGlobalModuleVtbl global_vtbl = {
+    .OnGlobalThreadCleanup = global_OnGlobalThreadCleanup,
+    .Terminate = global_Terminate,
+};
+
+static CGlobalModule global = {&global_vtbl};
+
 HRESULT
 gs_register_anonymous_auth(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                            IHttpServer *pGlobalInfo)
@@ -127,6 +153,10 @@ gs_register_anonymous_auth(DWORD dwServerVersion, IHttpModuleRegistrationInfo *p
     if (SUCCEEDED(hr)) {
         hr = IHttpModuleRegistrationInfo_SetPriorityForRequestNotification(
             pModuleInfo, RQ_AUTHENTICATE_REQUEST, PRIORITY_ALIAS_LOW);
+    }
+    if (SUCCEEDED(hr)) {
+        hr = IHttpModuleRegistrationInfo_SetGlobalNotifications(pModuleInfo, &global,
+                                                                GL_THREAD_CLEANUP);
     }
     return hr;
 }

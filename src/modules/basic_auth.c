@@ -165,8 +165,9 @@ basic_OnAsyncCompletion(CHttpModule *This, IHttpContext *ctx, DWORD dwNotificati
             gs_http_user_create(token, token->name, m->remote_name, L"Basic"));
         return RQ_NOTIFICATION_CONTINUE;
     case GS_LOGON_TIMEOUT:
+        fail(ctx, 503, 0, ERROR_TIMEOUT);
         IHttpResponse_SetHeader(IHttpContext_GetResponse(ctx), "Retry-After", "5", 1, TRUE);
-        return fail(ctx, 503, 0, ERROR_TIMEOUT);
+        return RQ_NOTIFICATION_FINISH_REQUEST;
     case GS_LOGON_ERROR:
         return fail(ctx, 500, 0, ERROR_LOGON_FAILURE);
     case GS_LOGON_REFUSED:

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ static struct {
     bool running;
     pthread_t flusher;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static atomic_bool flusher_started;
 
 static _Thread_local struct {
     gs_w3c_target_t *target;
@@ -180,6 +182,7 @@ flusher(void *arg)
     struct timespec deadline;
 
     (void) arg;
+    RevertToSelf(); /* started by a loop thread, it may carry a user's credentials */
     pthread_mutex_lock(&g.mu);
     while (g.running) {
         clock_gettime(CLOCK_REALTIME, &deadline);
@@ -229,6 +232,19 @@ gs_w3c_target(const char *where, gs_w3c_period_t period, unsigned site, const ch
     write_directives(t);
     t->next = g.targets;
     g.targets = t;
+    pthread_mutex_unlock(&g.mu);
+    return t;
+}
+
+/*
+ * The flusher starts with the first line, not with the first target: a target
+ * may be opened while guise is still root (--log), and a thread started then
+ * would keep root's capability bounding set (capabilities are per thread).
+ */
+static void
+start_flusher(void)
+{
+    pthread_mutex_lock(&g.mu);
     if (!g.running) {
         int rc;
 
@@ -239,7 +255,7 @@ gs_w3c_target(const char *where, gs_w3c_period_t period, unsigned site, const ch
         }
     }
     pthread_mutex_unlock(&g.mu);
-    return t;
+    atomic_store(&flusher_started, true);
 }
 
 /* Rolls the file over at the end of its period: the old file gets what was buffered. */
@@ -299,6 +315,9 @@ gs_w3c_append(gs_w3c_target_t *t, time_t now, const char *line, size_t len)
 {
     struct tbuf *b;
 
+    if (!atomic_load_explicit(&flusher_started, memory_order_relaxed)) {
+        start_flusher();
+    }
     if (t->period_end != 0 && now >= t->period_end) {
         roll_over(t, now);
     }
@@ -355,6 +374,7 @@ void
 gs_w3c_close_all(void)
 {
     pthread_mutex_lock(&g.mu);
+    atomic_store(&flusher_started, false);
     if (g.running) {
         g.running = false;
         pthread_cond_signal(&g.cv);

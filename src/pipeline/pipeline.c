@@ -348,6 +348,7 @@ thread_exit(void *arg)
     gs_config_t *cfg = atomic_load(&current);
 
     (void) arg;
+    gs_identity_settle(); /* and drop the reference on the last user's token */
     if (gs_global_wanted(GL_THREAD_CLEANUP) && cfg->nsites > 0 && cfg->sites[0].napps > 0) {
         gs_app_obj_t *app = gs_app_obj(&cfg->sites[0].apps[0]);
 

@@ -2,6 +2,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <linux/securebits.h>
@@ -78,6 +79,23 @@ gs_identity_can_impersonate(void)
     return can_impersonate;
 }
 
+/* The process's threads, by /proc/self/task. */
+static unsigned
+threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    unsigned n = 0;
+
+    if (d == NULL) {
+        return 1;
+    }
+    while (readdir(d) != NULL) {
+        n++;
+    }
+    closedir(d);
+    return n > 2 ? n - 2 : 1; /* "." and ".." */
+}
+
 /* Keeps CAP_SETUID and CAP_SETGID, effective and permitted; nothing else, not even later. */
 static int
 keep_two_capabilities(void)
@@ -147,6 +165,13 @@ gs_identity_become(const char *user)
         gs_token_unref(t);
         return -1;
     }
+    if (threads() > 1) {
+        /* Capabilities and securebits are per thread: those started before now keep root's. */
+        gs_log_warn("%u threads were started before guise became '%s': they keep root's "
+                    "capability bounding set (a module should start its threads at "
+                    "GL_APPLICATION_START)",
+                    threads() - 1, user);
+    }
     rc = keep_two_capabilities();
     if (rc != 0 || getuid() != t->uid || geteuid() != t->uid || getegid() != t->gid) {
         gs_log_error("cannot become '%s' with only CAP_SETUID and CAP_SETGID: %s", user,
@@ -192,6 +217,10 @@ gs_identity_settle(void)
         return;
     }
     pthread_once(&defaulted, default_process);
+    if (current == NULL && !can_impersonate) {
+        known = true; /* no thread here can have carried anything but the process identity */
+        return;
+    }
     rc = apply(process);
     if (rc != 0) {
         /* A thread whose identity is unknown must not do anything more. */

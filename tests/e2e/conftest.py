@@ -10,7 +10,15 @@ Shared fixtures for guise's black-box end-to-end tests.
             (SIGTERM, then SIGKILL after a deadline); its stderr is attached
             to the report of a failing test.
             guise.start_config(text) runs `guise --config FILE` instead, FILE
-            written from text (see config_xml() and site_xml()).
+            written from text (see config_xml() and site_xml()).  Both take
+            env= (the server's environment; preload_env() builds one that
+            preloads libraries) and start_config takes prefix= (a command
+            that runs guise, e.g. setpriv).
+    accounts
+            users, groups and passwords of a test's own (cwrap: nss_wrapper,
+            pam_wrapper + pam_matrix), in its temporary directory; the
+            environment that makes guise see them is accounts.env().  Needs
+            root (the kernel checks the uids): skips and says why otherwise.
 
 GUISE_SANITIZED=1 (an ASan+UBSan build) scales every timeout by 3 and fails a
 test whose server printed a sanitizer report.
@@ -20,6 +28,8 @@ Only the standard library and pytest: the suite runs under Debian's
 """
 from __future__ import annotations
 
+import base64
+import functools
 import http.client
 import os
 import re
@@ -27,6 +37,7 @@ import resource
 import signal
 import socket
 import subprocess
+import sysconfig
 import time
 from pathlib import Path
 
@@ -245,10 +256,16 @@ class Site:
     def path(self, rel: str) -> Path:
         return self.root / rel.lstrip("/")
 
-    def file(self, rel, content=b"", mode=None, mtime=None) -> Path:
+    def file(self, rel, content=b"", mode=None, mtime=None, owner=None, group=None) -> Path:
+        """owner: an Account or a uid; group: a Group, an Account (its primary group) or a gid
+        (owner's primary group when owner is an Account and group is not given)."""
         p = self.path(rel)
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(content.encode() if isinstance(content, str) else content)
+        if owner is not None or group is not None:
+            uid = -1 if owner is None else getattr(owner, "uid", owner)
+            gid = getattr(group, "gid", group) if group is not None else getattr(owner, "gid", -1)
+            os.chown(p, uid, gid)
         if mode is not None:
             p.chmod(mode)
         if mtime is not None:
@@ -287,7 +304,7 @@ class Site:
 class Server:
     """One guise process."""
 
-    def __init__(self, argv, workdir: Path, name: str, log_path, nofile=None):
+    def __init__(self, argv, workdir: Path, name: str, log_path, nofile=None, env=None):
         self.argv = argv
         self.log_path = log_path
         self.stdout_path = workdir / f"{name}.stdout"
@@ -302,7 +319,7 @@ class Server:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                         preexec_fn=preexec)
+                                         preexec_fn=preexec, env=env)
 
     @property
     def pid(self):
@@ -336,9 +353,12 @@ class Server:
     def url(self, path="/") -> str:
         return f"http://{HOST}:{self.port}{path}"
 
-    def request(self, method, path, headers=None, body=None, timeout=None) -> Response:
-        """One request with http.client on a connection of its own."""
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout or scaled(10))
+    def request(self, method, path, headers=None, body=None, timeout=None,
+                source=None) -> Response:
+        """One request with http.client on a connection of its own (from the local address
+        source, e.g. "127.0.0.2", when given)."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout or scaled(10),
+                                          source_address=(source, 0) if source else None)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             r = conn.getresponse()
@@ -348,8 +368,8 @@ class Server:
         finally:
             conn.close()
 
-    def get(self, path, headers=None, timeout=None) -> Response:
-        return self.request("GET", path, headers=headers, timeout=timeout)
+    def get(self, path, headers=None, timeout=None, source=None) -> Response:
+        return self.request("GET", path, headers=headers, timeout=timeout, source=source)
 
     def head(self, path, headers=None, timeout=None) -> Response:
         return self.request("HEAD", path, headers=headers, timeout=timeout)
@@ -459,11 +479,12 @@ class Guise:
         self.servers = []
 
     def start(self, *args, root=None, log=True, listen=f"{HOST}:0", nofile=None,
-              wait=True) -> Server:
+              wait=True, env=None) -> Server:
         """
         Starts guise with args after --root and --listen.  log: True for an
         access log file (Server.log_path), "-" for standard output, None for
-        none.  nofile: RLIMIT_NOFILE (soft and hard) for the server.
+        none.  nofile: RLIMIT_NOFILE (soft and hard) for the server.  env: its
+        environment (default: the test's).
         """
         name = f"guise{len(self.servers)}"
         argv = [GUISE_BIN, "--root", str(root or self.site.root), "--listen", listen]
@@ -475,7 +496,7 @@ class Guise:
             log_path = self.workdir / f"{name}.stdout"
             argv += ["--log", "-"]
         argv += [str(a) for a in args]
-        server = Server(argv, self.workdir, name, log_path, nofile=nofile)
+        server = Server(argv, self.workdir, name, log_path, nofile=nofile, env=env)
         self.servers.append(server)
         if wait:
             server.wait_listening(scaled(10))
@@ -490,22 +511,25 @@ class Guise:
         os.replace(tmp, path)
         return path
 
-    def start_config(self, config, *args, log=None, wait=True) -> Server:
+    def start_config(self, config, *args, log=None, wait=True, env=None, prefix=()) -> Server:
         """
         Starts `guise --config FILE args`: config is a Path, or the text of the
         file (written by write_config).  Server.port is the first 127.0.0.1 port
         announced (the one bindings "127.0.0.1:0:..." share).  log: True for
         --log FILE (Server.log_path); None for the sites' own logFile settings.
+        env: the server's environment (default: the test's).  prefix: a command
+        that execs guise (["setpriv", "--reuid=nobody", ...]): Server.pid stays
+        guise's.
         """
         path = config if isinstance(config, Path) else self.write_config(config)
         name = f"guise{len(self.servers)}"
-        argv = [GUISE_BIN, "--config", str(path)]
+        argv = [*prefix, GUISE_BIN, "--config", str(path)]
         log_path = None
         if log is True:
             log_path = self.workdir / f"{name}.log"
             argv += ["--log", str(log_path)]
         argv += [str(a) for a in args]
-        server = Server(argv, self.workdir, name, log_path)
+        server = Server(argv, self.workdir, name, log_path, env=env)
         self.servers.append(server)
         if wait:
             server.wait_listening(scaled(10))
@@ -619,6 +643,186 @@ def guise(request, site, tmp_path):
     if problems:
         detail = "\n".join(f"--- {s.argv!r}\n{s.stderr()}" for s in g.servers)
         pytest.fail("; ".join(problems) + "\n" + detail, pytrace=False)
+
+
+# ---- accounts of a test's own (cwrap) ------------------------------------------------------
+
+BUILD = Path(GUISE_BIN).resolve().parent  # build/: pam/*.so, preload/*.so, modules/test_*.so
+LIBDIR = Path("/usr/lib") / (sysconfig.get_config_var("MULTIARCH") or "x86_64-linux-gnu")
+PAM_WRAPPER = LIBDIR / "libpam_wrapper.so"
+NSS_WRAPPER = LIBDIR / "libnss_wrapper.so"
+PAM_MATRIX = LIBDIR / "pam_wrapper" / "pam_matrix.so"
+PAM_DENY = LIBDIR / "security" / "pam_deny.so"
+FIRST_TEST_ID = 40000  # uids and gids of test accounts: above any real one here
+
+
+def preload_env(*libs, env=None) -> dict:
+    """
+    env (default: the test's environment) with libs put first in LD_PRELOAD.  Under ASan
+    (GUISE_SANITIZED=1) the runtime must come first in the link order, which a preloaded
+    library breaks: verify_asan_link_order=0 is added to ASAN_OPTIONS, the others kept.
+    And the sanitizer refuses libraries opened with RTLD_DEEPBIND, which nss_wrapper (libc)
+    and pam_wrapper (libpam) do unless they find libasan.so in LD_PRELOAD: guise's own
+    libasan is preloaded first.
+    """
+    out = dict(os.environ if env is None else env)
+    first = [asan_runtime()] if SANITIZED else []
+    out["LD_PRELOAD"] = ":".join([*first, *map(str, libs),
+                                  *filter(None, [out.get("LD_PRELOAD")])])
+    if SANITIZED:
+        asan = out.get("ASAN_OPTIONS", "")
+        out["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "verify_asan_link_order=0"
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def asan_runtime() -> str:
+    """The libasan.so that GUISE_BIN is linked with (ldd's answer)."""
+    done = subprocess.run(["ldd", GUISE_BIN], capture_output=True, text=True, check=True)
+    m = re.search(r"^\s*libasan\.so\S*\s+=>\s+(\S+)", done.stdout, re.M)
+    assert m, f"GUISE_SANITIZED=1 but {GUISE_BIN} is not linked with libasan:\n{done.stdout}"
+    return m.group(1)
+
+
+class Group:
+    def __init__(self, name, gid, members=()):
+        self.name, self.gid, self.members = name, gid, list(members)
+
+    def __repr__(self):
+        return f"<Group {self.name} {self.gid}>"
+
+
+class Account:
+    """A user: name, uid, gid (its own group, of the same name), password, and whether PAM
+    knows it (pam)."""
+
+    def __init__(self, name, uid, gid, password, pam=True):
+        self.name, self.uid, self.gid, self.password, self.pam = name, uid, gid, password, pam
+
+    def basic(self, password=None) -> str:
+        """The value of an Authorization header for Basic with this user's (or that) password."""
+        pair = f"{self.name}:{self.password if password is None else password}"
+        return "Basic " + base64.b64encode(pair.encode()).decode()
+
+    def auth(self, password=None) -> dict:
+        """Request headers that log on as this user."""
+        return {"Authorization": self.basic(password)}
+
+    def __repr__(self):
+        return f"<Account {self.name} {self.uid}>"
+
+
+class Accounts:
+    """
+    Users, groups and passwords that only guise sees: nss_wrapper reads a copy of
+    /etc/passwd and /etc/group with the test's accounts added, pam_wrapper runs the
+    PAM service `service` from a directory of the test's, whose stack is pam_matrix
+    over a password file (user:password:service).  The kernel checks the uids as it
+    would any others.  Extra lines go before pam_matrix's (auth_lines, account_lines:
+    "required /path/module.so args").  Files are written by env().
+    """
+
+    def __init__(self, base: Path, service="guise"):
+        self.base = base
+        self.service = service
+        self.users = {}
+        self.groups = {}
+        self.auth_lines = []
+        self.account_lines = []
+        self.next_id = FIRST_TEST_ID + 1
+        self.taken = {int(line.split(":")[2]) for f in ("/etc/passwd", "/etc/group")
+                      for line in Path(f).read_text().splitlines() if line.count(":") >= 3}
+
+    def _id(self) -> int:
+        while self.next_id in self.taken:
+            self.next_id += 1
+        self.taken.add(self.next_id)
+        return self.next_id
+
+    def add(self, name, password=None, groups=(), pam=True) -> Account:
+        """
+        A user with a group of its own, member of groups (names: a group of /etc/group
+        such as staff, or one made here).  pam=False: a user NSS knows and PAM does not.
+        """
+        gid = self._id()
+        self.groups[name] = Group(name, gid)
+        account = Account(name, gid, gid, password or f"{name}-pw", pam)
+        self.users[name] = account
+        for g in groups:
+            self.group(g).members.append(name)
+        return account
+
+    def group(self, name) -> Group:
+        """The group name: one of /etc/group (its gid kept), or a new one."""
+        if name not in self.groups:
+            for line in Path("/etc/group").read_text().splitlines():
+                fields = line.split(":")
+                if fields[0] == name:
+                    members = [m for m in fields[3].split(",") if m] if len(fields) > 3 else []
+                    self.groups[name] = Group(name, int(fields[2]), members)
+                    break
+            else:
+                self.groups[name] = Group(name, self._id())
+        return self.groups[name]
+
+    def write(self) -> dict:
+        """Writes the files; returns the variables that point the wrappers at them."""
+        d = self.base / "cwrap"
+        services = d / "pam.d"
+        services.mkdir(parents=True, exist_ok=True)
+        passwd = [line for line in Path("/etc/passwd").read_text().splitlines() if line]
+        passwd += [f"{u.name}:x:{u.uid}:{u.gid}:{u.name}:/nonexistent:/usr/sbin/nologin"
+                   for u in self.users.values()]
+        group, seen = [], set()
+        for line in Path("/etc/group").read_text().splitlines():
+            name = line.split(":")[0]
+            g = self.groups.get(name)
+            if g is not None:
+                line = f"{name}:x:{g.gid}:{','.join(g.members)}"
+                seen.add(name)
+            if line:
+                group.append(line)
+        group += [f"{g.name}:x:{g.gid}:{','.join(g.members)}" for g in self.groups.values()
+                  if g.name not in seen]
+        (d / "passwd").write_text("\n".join(passwd) + "\n")
+        (d / "group").write_text("\n".join(group) + "\n")
+        passdb = d / "passdb"
+        passdb.write_text("".join(f"{u.name}:{u.password}:{self.service}\n"
+                                  for u in self.users.values() if u.pam))
+        matrix = f"required {PAM_MATRIX} passdb={passdb}"
+        stack = [*(f"auth {line}" for line in self.auth_lines), f"auth {matrix}",
+                 *(f"account {line}" for line in self.account_lines), f"account {matrix}"]
+        (services / self.service).write_text("\n".join(stack) + "\n")
+        # pam_wrapper wants a default service too; it refuses everyone.
+        (services / "other").write_text(f"auth required {PAM_DENY}\naccount required {PAM_DENY}\n")
+        for p in (d, services):
+            p.chmod(0o755)
+        return {"NSS_WRAPPER_PASSWD": str(d / "passwd"), "NSS_WRAPPER_GROUP": str(d / "group"),
+                "PAM_WRAPPER": "1", "PAM_WRAPPER_SERVICE_DIR": str(services)}
+
+    def env(self, *preload, env=None) -> dict:
+        """The environment for a guise that sees these accounts (preload: more libraries to
+        preload after the wrappers)."""
+        out = preload_env(PAM_WRAPPER, NSS_WRAPPER, *preload, env=env)
+        out.update(self.write())
+        return out
+
+
+def require_root(what="this test"):
+    """Skips unless the test runs as root, saying why."""
+    if os.geteuid() != 0:
+        pytest.skip(f"{what} needs root: guise impersonates only when started as root "
+                    "(the kernel checks real uids); run the suite as root")
+
+
+@pytest.fixture
+def accounts(tmp_path) -> Accounts:
+    require_root("impersonation with test accounts")
+    for lib in (PAM_WRAPPER, NSS_WRAPPER, PAM_MATRIX):
+        if not lib.exists():
+            pytest.skip(f"{lib} is missing: install libpam-wrapper and libnss-wrapper "
+                        "(scripts/deps.sh test)")
+    return Accounts(tmp_path)
 
 
 # ---- reporting and hang guard ---------------------------------------------------------
