@@ -131,6 +131,7 @@ gs_identity_become(const char *user)
     int rc;
 
     if (geteuid() != 0 || user == NULL || user[0] == '\0') {
+        gs_token_unref(process); /* the default made before, if any */
         process = current_process_token();
         can_impersonate = caps_effective();
         if (geteuid() == 0) {
