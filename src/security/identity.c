@@ -8,6 +8,7 @@
 #include <linux/securebits.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -279,6 +280,23 @@ gs_identity_as_root(void (*fn)(void *), void *arg)
 
     gs_identity_settle();
     if (!can_impersonate || self == 0) {
+        fn(arg);
+        return;
+    }
+    if (!(prctl(PR_GET_SECUREBITS) & SECBIT_NO_SETUID_FIXUP)) {
+        /*
+         * Started as another user with the two capabilities (systemd's
+         * AmbientCapabilities): without NO_SETUID_FIXUP, which only root can
+         * set, the way back from uid 0 would clear this thread's capabilities
+         * for good.  PAM runs as the process account instead.
+         */
+        static atomic_bool said;
+
+        if (!atomic_exchange(&said, true)) {
+            gs_log_warn("logons run as %s, not root: guise was not started as root, so a "
+                        "PAM module that reads /etc/shadow (pam_unix) refuses every password",
+                        process->name);
+        }
         fn(arg);
         return;
     }

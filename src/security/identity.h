@@ -53,9 +53,11 @@ bool gs_identity_impersonating(void);
 /*
  * Runs fn(arg) with the calling thread's real, effective and file-system
  * user id 0 (for PAM modules that read /etc/shadow), then returns it to the
- * process identity.  Only a logon thread calls it; without the capability
- * to do so, fn runs as the process.  Never returns with root kept: if the
- * way back fails, the process aborts.
+ * process identity.  Only a logon thread calls it.  fn runs as the process
+ * instead without the capability to do so, or when the way back would cost
+ * the thread its capabilities (no SECBIT_NO_SETUID_FIXUP: not started as
+ * root).  Never returns with root kept: if the way back fails, the process
+ * aborts.
  */
 void gs_identity_as_root(void (*fn)(void *), void *arg);
 

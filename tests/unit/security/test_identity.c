@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -827,6 +828,59 @@ test_without_capabilities_impersonation_fails_with_errno(void **state)
     in_child(no_capabilities);
 }
 
+static void
+capabilities_without_root(void)
+{
+    static const cap_value_t two[] = {CAP_SETUID, CAP_SETGID};
+    gs_token_t *t = user_token();
+    cap_t c = cap_init();
+
+    /* A process started as nobody with the two capabilities (systemd's AmbientCapabilities). */
+    CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0);
+    CHECK(setgroups(0, NULL) == 0);
+    CHECK(setresgid(nobody.pw_gid, nobody.pw_gid, nobody.pw_gid) == 0);
+    CHECK(setresuid(nobody.pw_uid, nobody.pw_uid, nobody.pw_uid) == 0);
+    CHECK(c != NULL);
+    CHECK(cap_set_flag(c, CAP_PERMITTED, 2, two, CAP_SET) == 0);
+    CHECK(cap_set_flag(c, CAP_EFFECTIVE, 2, two, CAP_SET) == 0);
+    CHECK(cap_set_proc(c) == 0);
+    cap_free(c);
+    CHECK(gs_identity_become("www-data") == 0); /* stays who it is */
+    CHECK(gs_identity_can_impersonate());
+
+    /* A logon does not take root: the way back would clear the capabilities for good. */
+    for (int i = 0; i < 2; i++) {
+        gs_identity_as_root(as_root, NULL);
+        CHECK(seen.euid == nobody.pw_uid);
+        CHECK(seen.root_only_error == EACCES);
+        CHECK(caps("CapEff") == TWO_CAPS);
+        CHECK(caps("CapPrm") == TWO_CAPS);
+    }
+    /* ...so impersonation keeps working after logons. */
+    CHECK(gs_identity_enter(t) == 0);
+    CHECK(fsuid() == USER_ID);
+    gs_identity_settle();
+    gs_token_unref(t);
+}
+
+static void
+test_capabilities_without_root_keep_logons_as_the_process(void **state)
+{
+    struct passwd *pw;
+
+    (void) state;
+    if (!require_root()) {
+        skip();
+    }
+    pw = getpwnam("nobody");
+    if (pw == NULL) {
+        print_message("skipped: no user nobody\n");
+        skip();
+    }
+    nobody = *pw;
+    in_child(capabilities_without_root);
+}
+
 int
 main(void)
 {
@@ -846,6 +900,8 @@ main(void)
         cmocka_unit_test_teardown(test_become_keeps_only_the_two_capabilities, settle),
         cmocka_unit_test_teardown(test_become_without_a_user, settle),
         cmocka_unit_test_teardown(test_without_capabilities_impersonation_fails_with_errno, settle),
+        cmocka_unit_test_teardown(test_capabilities_without_root_keep_logons_as_the_process,
+                                  settle),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
