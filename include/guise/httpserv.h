@@ -3579,9 +3579,14 @@ struct IHttpServerVtbl {
     /* A new, caller-owned container; destroy it with ReleaseContainer. */
     IDispensedHttpModuleContextContainer *(*DispenseContainer)(IHttpServer *This);
     /* Runs an operation on the cache named by pCacheKey (borrowed), raising GL_CACHE_OPERATION.
-     * On success a returned record is +1 (DereferenceCacheData it); *ppCacheSpecificData is NULL
-     * when there is none, and a RETRIEVE miss fails with HRESULT_FROM_WIN32(ERROR_NOT_FOUND).
-     * pHttpTraceContext (IIS default NULL) only names the request for tracing.  Re-entrant. */
+     * RETRIEVE: *ppCacheSpecificData is the record, +1 (DereferenceCacheData it), or NULL and
+     * HRESULT_FROM_WIN32(ERROR_NOT_FOUND).  ADD: caches *ppCacheSpecificData (in; the caller
+     * keeps its reference; pCacheKey may be NULL: the record's key), replacing an equal record;
+     * a cache name guise does not know makes a new cache.  DELETE (ERROR_NOT_FOUND if nothing
+     * was removed), FLUSH_PREFIX (what pCacheKey's GetIsPrefix accepts) and ENUM (calls
+     * pCacheKey's Enum for every record) set *ppCacheSpecificData to NULL; it may be NULL for
+     * them.  pHttpTraceContext (IIS default NULL) names the request for tracing.  Re-entrant:
+     * a GL_CACHE_OPERATION handler may call it. */
     HRESULT (*DoCacheOperation)(IHttpServer *This, CACHE_OPERATION cacheOperation,
                                 IHttpCacheKey *pCacheKey,
                                 IHttpCacheSpecificData **ppCacheSpecificData,

@@ -72,6 +72,20 @@ merge_server(build_t *b)
     }
 }
 
+/* ---- the token cache ------------------------------------------------------------ */
+
+static void
+build_token_cache(build_t *b)
+{
+    const gs_cfg_node_t *sec =
+        b->cfg->server[gs_schema_section("system.applicationHost/tokenCache") - gs_schema_sections];
+
+    /* The schema checked the values. */
+    b->cfg->token_cache.enabled = strcmp(gs_node_attr(sec, "enabled"), "true") == 0;
+    b->cfg->token_cache.ttl_s = (unsigned) strtoul(gs_node_attr(sec, "userTokenTTL"), NULL, 10);
+    b->cfg->token_cache.max_entries = (unsigned) strtoul(gs_node_attr(sec, "maxEntries"), NULL, 10);
+}
+
 /* ---- pools ---------------------------------------------------------------------- */
 
 static void
@@ -696,6 +710,7 @@ gs_config_build(gs_cfg_doc_t *doc, const char *const *builtins)
     cfg->generation = atomic_fetch_add(&generations, 1);
     merge_server(&b);
     build_pools(&b);
+    build_token_cache(&b);
     build_sites(&b);
     build_modules(&b, builtins);
     build_locations(&b);

@@ -95,6 +95,10 @@ typedef struct gs_config {
     gs_cfg_module_t *modules; /* in pipeline order, then the global-only ones */
     unsigned nmodules;
     gs_cfg_node_t *server[GS_SCHEMA_SECTIONS]; /* server-level sections, merged with defaults */
+    struct {
+        bool enabled;
+        unsigned ttl_s, max_entries;
+    } token_cache;                                  /* system.applicationHost/tokenCache */
     void (*release_objects)(struct gs_config *cfg); /* frees what `objects` point to */
     void *objects;
 } gs_config_t;

@@ -210,6 +210,16 @@ static const gs_schema_attr_t basic_attrs[] = {
 };
 static const gs_schema_elem_t basic = {"basicAuthentication", basic_attrs, NULL, NULL, false};
 
+/* ---- system.applicationHost/tokenCache (guise's; IIS keeps UserTokenTTL in the registry) ---- */
+
+static const gs_schema_attr_t token_cache_attrs[] = {
+    {"enabled", GS_CFG_BOOL, "true", false, false, NULL, 0, 0},
+    {"userTokenTTL", GS_CFG_UINT, "900", false, false, NULL, 1, 604800},
+    {"maxEntries", GS_CFG_UINT, "10000", false, false, NULL, 1, 1000000},
+    END,
+};
+static const gs_schema_elem_t token_cache = {"tokenCache", token_cache_attrs, NULL, NULL, false};
+
 const gs_schema_section_t gs_schema_sections[] = {
     {"system.applicationHost/applicationPools", &pools, GS_AT_SERVER},
     {"system.applicationHost/sites", &sites, GS_AT_SERVER},
@@ -224,6 +234,7 @@ const gs_schema_section_t gs_schema_sections[] = {
      GS_AT_SERVER | GS_AT_LOCATION},
     {"system.webServer/security/authentication/basicAuthentication", &basic,
      GS_AT_SERVER | GS_AT_LOCATION},
+    {"system.applicationHost/tokenCache", &token_cache, GS_AT_SERVER},
     {NULL, NULL, 0},
 };
 

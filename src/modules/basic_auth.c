@@ -12,11 +12,14 @@
  * IHttpServer2_GetToken, which blocks.
  */
 #include "builtin.h"
+#include "cache/token_cache.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "security/basic_credentials.h"
 #include "security/http_user.h"
 #include "security/logon.h"
+#include "security/password_hash.h"
+#include "security/token_entry.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +34,9 @@ struct basic {
     CHttpModule CHttpModule_iface;
     IHttpContext *ctx;
     char remote_name[GS_BASIC_MAX_FIELD + 1]; /* as the client gave it */
+    char account[GS_BASIC_MAX_FIELD + 1];     /* the account logged on: the cache entry's */
+    char hash[GS_PASSWORD_HASH_HEX + 1];      /* of the password, for the cache entry */
+    DWORD method;
     /* set by the logon thread, read on the loop after the completion */
     gs_logon_result_t result;
     gs_token_t *token;
@@ -89,6 +95,17 @@ logon_done(void *arg, gs_logon_result_t result, gs_token_t *token, const char *r
     IHttpContext_PostCompletion(m->ctx, 0);
 }
 
+/* The request's user: the token of a (cached) logon entry. */
+static void
+set_user(IAuthenticationProvider *provider, IHttpTokenEntry *entry, const char *remote_name)
+{
+    gs_token_t *token = gs_token_from_handle(IHttpTokenEntry_GetImpersonationToken(entry));
+
+    gs_token_ref(token);
+    IAuthenticationProvider_SetUser(provider,
+                                    gs_http_user_create(token, token->name, remote_name, L"Basic"));
+}
+
 static REQUEST_NOTIFICATION_STATUS
 fail(IHttpContext *ctx, USHORT status, USHORT substatus, DWORD win32)
 {
@@ -107,10 +124,10 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     IGuiseConfigElement *section;
     char user[GS_BASIC_MAX_FIELD + 1], password[GS_BASIC_MAX_FIELD + 1];
     const char *account;
+    IHttpTokenEntry *entry;
     USHORT len = 0;
     PCSTR value;
 
-    (void) provider;
     if (IHttpContext_GetUser(ctx) != NULL
         || FAILED(IGuiseServer_GetConfigSection(guise, ctx, BASIC_SECTION, &section))
         || strcmp(IGuiseConfigElement_GetAttribute(section, "enabled"), "true") != 0)
@@ -137,9 +154,18 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
         gs_log_info("logon of '%s' failed: no such account here", user);
         return fail(ctx, 401, 1, ERROR_LOGON_FAILURE);
     }
+    m->method = logon_method(IGuiseConfigElement_GetAttribute(section, "logonMethod"));
+    gs_password_hash(account, password, m->hash);
+    entry = gs_token_cache_find(account, m->hash, m->method, IHttpContext_GetTraceContext(ctx));
+    if (entry != NULL) {
+        explicit_bzero(password, sizeof(password));
+        set_user(provider, entry, m->remote_name);
+        IHttpTokenEntry_DereferenceCacheData(entry);
+        return RQ_NOTIFICATION_CONTINUE;
+    }
+    snprintf(m->account, sizeof(m->account), "%s", account);
     m->ctx = ctx;
-    gs_logon_start(account, password,
-                   logon_method(IGuiseConfigElement_GetAttribute(section, "logonMethod")),
+    gs_logon_start(account, password, m->method,
                    (const gs_sockaddr_t *) IHttpRequest_GetRemoteAddress(req), logon_done, m);
     explicit_bzero(password, sizeof(password));
     return RQ_NOTIFICATION_PENDING;
@@ -152,6 +178,7 @@ basic_OnAsyncCompletion(CHttpModule *This, IHttpContext *ctx, DWORD dwNotificati
 {
     struct basic *m = gs_container_of(This, struct basic, CHttpModule_iface);
     gs_token_t *token = m->token;
+    IHttpTokenEntry *entry;
 
     (void) dwNotification;
     (void) fPostNotification;
@@ -159,10 +186,11 @@ basic_OnAsyncCompletion(CHttpModule *This, IHttpContext *ctx, DWORD dwNotificati
     m->token = NULL;
     switch (m->result) {
     case GS_LOGON_OK:
+        entry = gs_token_entry_create(token, m->account, m->hash, m->method);
+        gs_token_cache_add(entry, IHttpContext_GetTraceContext(ctx));
         /* The provider of RQ_AUTHENTICATE_REQUEST comes back with its completion. */
-        IAuthenticationProvider_SetUser(
-            (IAuthenticationProvider *) provider,
-            gs_http_user_create(token, token->name, m->remote_name, L"Basic"));
+        set_user((IAuthenticationProvider *) provider, entry, m->remote_name);
+        IHttpTokenEntry_DereferenceCacheData(entry);
         return RQ_NOTIFICATION_CONTINUE;
     case GS_LOGON_TIMEOUT:
         fail(ctx, 503, 0, ERROR_TIMEOUT);
@@ -237,6 +265,7 @@ basic_Dispose(CHttpModule *This)
 
     gs_token_unref(m->token); /* an answer nobody took (the request ended first) */
     m->token = NULL;
+    explicit_bzero(m->hash, sizeof(m->hash));
 }
 
 static const CHttpModuleVtbl basic_vtbl = {

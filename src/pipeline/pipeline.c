@@ -17,6 +17,8 @@
 #include "registry.h"
 #include "server_object.h"
 #include "site.h"
+#include "cache/cache.h"
+#include "cache/token_cache.h"
 #include "core/log.h"
 #include "security/identity.h"
 #include "core/wide.h"
@@ -139,12 +141,26 @@ precondition_holds(const char *text)
     return ok != FALSE;
 }
 
+/* The TOKEN cache's limits: at start and on every reload. */
+static void
+configure_caches(const gs_config_t *cfg)
+{
+    gs_cache_limits_t limits = {cfg->token_cache.enabled, cfg->token_cache.max_entries,
+                                cfg->token_cache.ttl_s * 1000u};
+
+    gs_token_cache_configure(&limits);
+    if (!limits.enabled) {
+        gs_token_cache_flush(NULL);
+    }
+}
+
 int
 gs_pipeline_init(const gs_options_t *opts, gs_config_t *cfg)
 {
     gs_server_object_init(opts, cfg->file);
     gs_site_objects_create(cfg);
     atomic_store(&current, cfg);
+    configure_caches(cfg);
     for (unsigned i = 0; i < cfg->nmodules; i++) {
         const gs_cfg_module_t *m = &cfg->modules[i];
         int rc;
@@ -240,6 +256,7 @@ gs_pipeline_reload(gs_config_t *cfg)
 
     gs_site_objects_create(cfg);
     old = atomic_exchange(&current, cfg);
+    configure_caches(cfg);
     if (!same_modules(old, cfg)) {
         gs_log_warn("the module list changed: it takes effect at the next start");
     }
@@ -377,6 +394,7 @@ gs_pipeline_handler(void)
 void
 gs_pipeline_started(void)
 {
+    gs_cache_start();
     applications(GL_APPLICATION_START, atomic_load(&current));
 }
 
@@ -394,6 +412,7 @@ gs_pipeline_shutdown(void)
     if (cfg != NULL && gs_registry.sealed) {
         applications(GL_APPLICATION_STOP, cfg);
     }
+    gs_cache_shutdown(); /* GL_CACHE_CLEANUP, before the modules' Terminate */
     gs_registry_terminate();
     gs_config_unref(cfg);
     gs_server_object_free();

@@ -7,6 +7,8 @@
  * docs/module-guide.md.
  */
 #include "server_object.h"
+#include "cache/cache.h"
+#include "cache/token_cache.h"
 #include "containers.h"
 #include "global.h"
 #include "pipeline.h"
@@ -14,6 +16,7 @@
 #include "core/util.h"
 #include "core/wide.h"
 #include "security/logon.h"
+#include "security/password_hash.h"
 #include "security/token_entry.h"
 
 #include <stdio.h>
@@ -85,13 +88,7 @@ srv_DoCacheOperation(IHttpServer2 *This, CACHE_OPERATION cacheOperation, IHttpCa
                      IHttpTraceContext *pHttpTraceContext)
 {
     (void) This;
-    (void) cacheOperation;
-    (void) pHttpTraceContext;
-    if (pCacheKey == NULL || ppCacheSpecificData == NULL) {
-        return E_INVALIDARG;
-    }
-    *ppCacheSpecificData = NULL;
-    return HRESULT_FROM_WIN32(ERROR_NOT_FOUND); /* no global cache of that name */
+    return gs_cache_operation(cacheOperation, pCacheKey, ppCacheSpecificData, pHttpTraceContext);
 }
 
 static HRESULT
@@ -366,9 +363,10 @@ srv_GetMetadata(IHttpServer2 *This, PCWSTR pszSiteName, PCWSTR pszUrl,
 }
 
 /*
- * A logon through PAM, waiting for the logon pool: it blocks (tens of ms, up to
- * --logon-timeout), so a module calls it from a thread of its own, never from a
- * notification on an event loop.  The TOKEN cache, when it comes, goes in front.
+ * The TOKEN cache, then a logon through PAM on a miss, waiting for the logon
+ * pool: that blocks (tens of ms, up to --logon-timeout), so a module calls
+ * it from a thread of its own, never from a notification on an event loop.
+ * The caller gets one reference on the entry.
  */
 static HRESULT
 srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD dwLogonMethod,
@@ -377,12 +375,12 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
 {
     gs_token_t *token = NULL;
     gs_logon_result_t result;
+    char hash[GS_PASSWORD_HASH_HEX + 1];
     char *user, *password;
-    HRESULT hr;
+    HRESULT hr = S_OK;
 
     (void) This;
     (void) pszDefaultDomain; /* Linux accounts have no domain */
-    (void) pHttpTraceContext;
     if (ppTokenEntry == NULL || pszUserName == NULL || pszPassword == NULL) {
         return E_INVALIDARG;
     }
@@ -393,13 +391,18 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
         || strlen(password) > GS_LOGON_MAX_FIELD) {
         result = GS_LOGON_BAD_CREDENTIALS;
     } else {
-        result =
-            gs_logon_wait(user, password, dwLogonMethod, (const gs_sockaddr_t *) pSockAddr, &token);
+        gs_password_hash(user, password, hash);
+        *ppTokenEntry = gs_token_cache_find(user, hash, dwLogonMethod, pHttpTraceContext);
+        result = *ppTokenEntry != NULL ? GS_LOGON_OK
+                                       : gs_logon_wait(user, password, dwLogonMethod,
+                                                       (const gs_sockaddr_t *) pSockAddr, &token);
     }
     switch (result) {
     case GS_LOGON_OK:
-        *ppTokenEntry = gs_token_entry_create(token, user, password, dwLogonMethod);
-        hr = S_OK;
+        if (*ppTokenEntry == NULL) {
+            *ppTokenEntry = gs_token_entry_create(token, user, hash, dwLogonMethod);
+            gs_token_cache_add(*ppTokenEntry, pHttpTraceContext);
+        }
         break;
     case GS_LOGON_REFUSED:
         hr = HRESULT_FROM_WIN32(ERROR_ACCOUNT_DISABLED);
@@ -415,6 +418,7 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
         break;
     }
     explicit_bzero(password, strlen(password));
+    explicit_bzero(hash, sizeof(hash));
     free(password);
     free(user);
     return hr;

@@ -101,6 +101,16 @@ gs_logon_configure(const char *service, unsigned timeout_ms)
     pthread_mutex_unlock(&pool.mu);
 }
 
+static atomic_ullong counts[GS_LOGON_RESULTS];
+
+void
+gs_logon_counts(uint64_t out[GS_LOGON_RESULTS])
+{
+    for (unsigned i = 0; i < GS_LOGON_RESULTS; i++) {
+        out[i] = atomic_load_explicit(&counts[i], memory_order_relaxed);
+    }
+}
+
 /* Calls done() unless someone did already.  Not under the lock. */
 static void
 report(job_t *j, gs_logon_result_t result, gs_token_t *token, const char *reason)
@@ -111,6 +121,7 @@ report(job_t *j, gs_logon_result_t result, gs_token_t *token, const char *reason
         gs_token_unref(token); /* the watchdog answered first */
         return;
     }
+    atomic_fetch_add_explicit(&counts[result], 1, memory_order_relaxed);
     if (result != GS_LOGON_OK) {
         gs_log_info("logon of '%s' failed: %s (%s)", j->user, gs_logon_result_name(result), reason);
     }
@@ -408,6 +419,7 @@ watchdog(void *arg)
                 pthread_mutex_unlock(&pool.mu);
                 gs_log_warn("logon of '%s' timed out after %u ms (PAM did not answer)", user,
                             pool.timeout_ms);
+                atomic_fetch_add_explicit(&counts[GS_LOGON_TIMEOUT], 1, memory_order_relaxed);
                 done(done_arg, GS_LOGON_TIMEOUT, NULL, "PAM did not answer in time");
                 pthread_mutex_lock(&pool.mu);
             }

@@ -14,6 +14,8 @@
 #include "token.h"
 #include "core/sockaddr.h"
 
+#include <stdint.h>
+
 #include <guise/httpserv.h>
 
 typedef enum {
@@ -24,6 +26,8 @@ typedef enum {
     GS_LOGON_TIMEOUT,         /* PAM did not answer in time */
     GS_LOGON_ERROR,           /* PAM or NSS failed otherwise */
 } gs_logon_result_t;
+
+#define GS_LOGON_RESULTS (GS_LOGON_ERROR + 1)
 
 #define GS_LOGON_DEFAULT_SERVICE    "guise"
 #define GS_LOGON_DEFAULT_TIMEOUT_MS 10000
@@ -56,5 +60,8 @@ gs_logon_result_t gs_logon_wait(const char *user, const char *password, DWORD me
 void gs_logon_shutdown(void);
 
 const char *gs_logon_result_name(gs_logon_result_t r);
+
+/* How many logons ended with each result since the start (guise ctl stats). */
+void gs_logon_counts(uint64_t out[GS_LOGON_RESULTS]);
 
 #endif

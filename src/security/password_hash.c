@@ -13,6 +13,13 @@
 static unsigned char key[KEY_BYTES];
 static EVP_MAC *hmac;
 static pthread_once_t keyed = PTHREAD_ONCE_INIT;
+static pthread_key_t thread_ctx; /* frees a thread's context when it exits */
+
+static void
+free_ctx(void *ctx)
+{
+    EVP_MAC_CTX_free(ctx);
+}
 
 static void
 make_key(void)
@@ -20,7 +27,7 @@ make_key(void)
     size_t got = 0;
 
     hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (hmac == NULL) {
+    if (hmac == NULL || pthread_key_create(&thread_ctx, free_ctx) != 0) {
         gs_panic("OpenSSL has no HMAC");
     }
     while (got < sizeof(key)) {
@@ -33,28 +40,40 @@ make_key(void)
     }
 }
 
-/* HMAC-SHA256 of a then b under the process's key, into mac (32 bytes). */
+/*
+ * HMAC-SHA256 of a then b under the process's key, into mac (32 bytes).
+ * Each thread keeps a context keyed once: re-initialising it without a key
+ * reuses the key (OpenSSL 3), so a lookup of the token cache costs two
+ * SHA-256 compressions, not a context and a key schedule.
+ */
 static void
 mac_of(const void *a, size_t alen, const void *b, size_t blen, unsigned char mac[32])
 {
+    static _Thread_local EVP_MAC_CTX *ctx;
     unsigned char out[EVP_MAX_MD_SIZE];
     size_t len = 0;
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_end(),
-    };
-    EVP_MAC_CTX *ctx;
 
     pthread_once(&keyed, make_key);
-    ctx = EVP_MAC_CTX_new(hmac);
-    if (ctx == NULL || !EVP_MAC_init(ctx, key, sizeof(key), params) || !EVP_MAC_update(ctx, a, alen)
-        || !EVP_MAC_update(ctx, b, blen) || !EVP_MAC_final(ctx, out, &len, sizeof(out))
-        || len != 32)
+    if (ctx == NULL) {
+        char digest[] = "SHA256";
+        OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+            OSSL_PARAM_construct_end(),
+        };
+
+        ctx = EVP_MAC_CTX_new(hmac);
+        if (ctx == NULL || !EVP_MAC_init(ctx, key, sizeof(key), params)) {
+            gs_panic("HMAC-SHA256 failed");
+        }
+        pthread_setspecific(thread_ctx, ctx);
+    } else if (!EVP_MAC_init(ctx, NULL, 0, NULL)) {
+        gs_panic("HMAC-SHA256 failed");
+    }
+    if (!EVP_MAC_update(ctx, a, alen) || !EVP_MAC_update(ctx, b, blen)
+        || !EVP_MAC_final(ctx, out, &len, sizeof(out)) || len != 32)
     {
         gs_panic("HMAC-SHA256 failed");
     }
-    EVP_MAC_CTX_free(ctx);
     memcpy(mac, out, 32);
     OPENSSL_cleanse(out, sizeof(out));
 }

@@ -65,29 +65,38 @@ key_GetHash(const IHttpTokenKey *This)
  * first two only, so that a wrong password never matches a cached token.
  */
 static bool
-key_GetIsEqual(const IHttpTokenKey *This, IHttpCacheKey *pCacheCompareKey)
+equal_to(const wchar_t *user, DWORD method, const wchar_t *hash, IHttpCacheKey *pCacheCompareKey)
 {
-    const struct token_entry *e = from_key(This);
     IHttpTokenKey *other = (IHttpTokenKey *) pCacheCompareKey;
     char a[GS_PASSWORD_HASH_HEX + 1], b[GS_PASSWORD_HASH_HEX + 1];
-    PCWSTR name;
+    PCWSTR name, h;
 
-    if (other == NULL || wcscmp(IHttpCacheKey_GetCacheName(pCacheCompareKey), TOKEN_CACHE_NAME) != 0
-        || IHttpTokenKey_GetLogonMethod(other) != e->method)
+    if (other == NULL || !GuiseKeyHasCacheName(pCacheCompareKey, TOKEN_CACHE_NAME)
+        || IHttpTokenKey_GetLogonMethod(other) != method)
     {
         return false;
     }
     name = IHttpTokenKey_GetUserName(other);
-    if (name == NULL || wcscmp(name, e->user) != 0) {
+    if (name == NULL || wcscmp(name, user) != 0) {
+        return false;
+    }
+    h = IHttpTokenKey_GetPasswordHash(other);
+    if (h == NULL || wcslen(h) != GS_PASSWORD_HASH_HEX) {
         return false;
     }
     for (unsigned i = 0; i <= GS_PASSWORD_HASH_HEX; i++) {
-        PCWSTR h = IHttpTokenKey_GetPasswordHash(other);
-
-        a[i] = (char) e->hash[i];
-        b[i] = h != NULL && wcslen(h) == GS_PASSWORD_HASH_HEX ? (char) h[i] : '\0';
+        a[i] = (char) hash[i];
+        b[i] = (char) h[i];
     }
     return gs_password_hash_equal(a, b);
+}
+
+static bool
+key_GetIsEqual(const IHttpTokenKey *This, IHttpCacheKey *pCacheCompareKey)
+{
+    const struct token_entry *e = from_key(This);
+
+    return equal_to(e->user, e->method, e->hash, pCacheCompareKey);
 }
 
 static bool
@@ -212,12 +221,31 @@ static const IHttpTokenEntryVtbl entry_vtbl = {
     .GetSid = entry_GetSid,
 };
 
+/* The hash of a key names the user and the method, as equality does (not the password). */
+static DWORD
+key_hash_of(const char *user, DWORD logon_method)
+{
+    DWORD h = 2166136261u;
+
+    for (const char *p = user; *p != '\0'; p++) {
+        h = (h ^ (unsigned char) *p) * 16777619u;
+    }
+    return (h ^ logon_method) * 16777619u;
+}
+
+static void
+hash_to_wide(const char hash[GS_PASSWORD_HASH_HEX + 1], wchar_t out[GS_PASSWORD_HASH_HEX + 1])
+{
+    for (unsigned i = 0; i <= GS_PASSWORD_HASH_HEX; i++) {
+        out[i] = (wchar_t) hash[i];
+    }
+}
+
 IHttpTokenEntry *
-gs_token_entry_create(gs_token_t *token, const char *user, const char *password, DWORD logon_method)
+gs_token_entry_create(gs_token_t *token, const char *user,
+                      const char hash[GS_PASSWORD_HASH_HEX + 1], DWORD logon_method)
 {
     struct token_entry *e = gs_xcalloc(1, sizeof(*e));
-    char hash[GS_PASSWORD_HASH_HEX + 1];
-    DWORD h = 2166136261u;
 
     e->IHttpTokenEntry_iface.lpVtbl = &entry_vtbl;
     e->IHttpTokenKey_iface.lpVtbl = &key_vtbl;
@@ -227,14 +255,97 @@ gs_token_entry_create(gs_token_t *token, const char *user, const char *password,
     e->token = token;
     e->user = gs_wide_dup(user);
     e->method = logon_method;
-    gs_password_hash(user, password, hash);
-    for (unsigned i = 0; i <= GS_PASSWORD_HASH_HEX; i++) {
-        e->hash[i] = (wchar_t) hash[i];
-    }
-    /* The hash of the key names the user and method, as equality does (not the password). */
-    for (const char *p = user; *p != '\0'; p++) {
-        h = (h ^ (unsigned char) *p) * 16777619u;
-    }
-    e->key_hash = (h ^ logon_method) * 16777619u;
+    hash_to_wide(hash, e->hash);
+    e->key_hash = key_hash_of(user, logon_method);
     return &e->IHttpTokenEntry_iface;
+}
+
+/* ---- the probe: a key without an entry ------------------------------------------------- */
+
+static inline gs_token_probe_t *
+from_probe(const IHttpTokenKey *iface)
+{
+    return gs_container_of(iface, gs_token_probe_t, IHttpTokenKey_iface);
+}
+
+static DWORD
+probe_GetHash(const IHttpTokenKey *This)
+{
+    return from_probe(This)->key_hash;
+}
+
+static bool
+probe_GetIsEqual(const IHttpTokenKey *This, IHttpCacheKey *pCacheCompareKey)
+{
+    const gs_token_probe_t *p = from_probe(This);
+
+    return equal_to(p->user, p->method, p->hash, pCacheCompareKey);
+}
+
+static DWORD
+probe_GetLogonMethod(const IHttpTokenKey *This)
+{
+    return from_probe(This)->method;
+}
+
+static PCWSTR
+probe_GetPasswordHash(const IHttpTokenKey *This)
+{
+    return from_probe(This)->hash;
+}
+
+static PCWSTR
+probe_GetUserName(const IHttpTokenKey *This)
+{
+    return from_probe(This)->user;
+}
+
+static const IHttpTokenKeyVtbl probe_vtbl = {
+    .Enum = key_Enum,
+    .GetCacheName = key_GetCacheName,
+    .GetHash = probe_GetHash,
+    .GetIsEqual = probe_GetIsEqual,
+    .GetIsPrefix = key_GetIsPrefix,
+    .GetLogonMethod = probe_GetLogonMethod,
+    .GetPasswordHash = probe_GetPasswordHash,
+    .GetUserName = probe_GetUserName,
+};
+
+bool
+gs_token_probe_init(gs_token_probe_t *probe, const char *user,
+                    const char hash[GS_PASSWORD_HASH_HEX + 1], DWORD logon_method)
+{
+    size_t len = strlen(user);
+    wchar_t *wide;
+
+    if (len > GS_LOGON_MAX_FIELD || !gs_utf8_valid(user, len)) {
+        return false;
+    }
+    wide = gs_wide_dup(user);
+    wcscpy(probe->user, wide); /* at most one character per byte */
+    free(wide);
+    probe->IHttpTokenKey_iface.lpVtbl = &probe_vtbl;
+    probe->method = logon_method;
+    hash_to_wide(hash, probe->hash);
+    probe->key_hash = key_hash_of(user, logon_method);
+    return true;
+}
+
+bool
+gs_token_key_user(IHttpCacheKey *key, char *out, size_t cap)
+{
+    IHttpTokenKey *k = GuiseTokenKeyFromCacheKey(key);
+    char *user;
+    bool fits;
+
+    if (k == NULL || IHttpTokenKey_GetUserName(k) == NULL) {
+        return false;
+    }
+    user = gs_utf8_dup(IHttpTokenKey_GetUserName(k));
+    fits = strlen(user) < cap;
+    if (fits) {
+        memcpy(out, user, strlen(user) + 1);
+    }
+    free(user);
+    return fits;
 }

@@ -9,12 +9,40 @@
 #ifndef GS_SECURITY_TOKEN_ENTRY_H
 #define GS_SECURITY_TOKEN_ENTRY_H
 
+#include "logon.h"
+#include "password_hash.h"
 #include "token.h"
 
 #include <guise/httpserv.h>
+#include <wchar.h>
 
-/* An entry for `token` (+1 taken) logged on as user with password and method. */
-IHttpTokenEntry *gs_token_entry_create(gs_token_t *token, const char *user, const char *password,
+/*
+ * An entry for `token` (+1 taken) logged on as user with method; hash is
+ * gs_password_hash(user, password).
+ */
+IHttpTokenEntry *gs_token_entry_create(gs_token_t *token, const char *user,
+                                       const char hash[GS_PASSWORD_HASH_HEX + 1],
                                        DWORD logon_method);
+
+/*
+ * A key to look an entry up with (RETRIEVE, DELETE): equal to the key of an
+ * entry made from the same user, password and method.  Lives on the
+ * caller's stack; nothing to free.  Its cache name is TOKEN.
+ */
+typedef struct {
+    IHttpTokenKey IHttpTokenKey_iface;
+    wchar_t user[GS_LOGON_MAX_FIELD + 1];
+    wchar_t hash[GS_PASSWORD_HASH_HEX + 1];
+    DWORD method;
+    DWORD key_hash;
+} gs_token_probe_t;
+
+/* hash: gs_password_hash(user, password).  false if user is longer than GS_LOGON_MAX_FIELD or not
+ * UTF-8. */
+bool gs_token_probe_init(gs_token_probe_t *probe, const char *user,
+                         const char hash[GS_PASSWORD_HASH_HEX + 1], DWORD logon_method);
+
+/* The user name of a TOKEN key (entry or probe), as UTF-8 into out; false if it does not fit. */
+bool gs_token_key_user(IHttpCacheKey *key, char *out, size_t cap);
 
 #endif
