@@ -549,6 +549,8 @@ gs_logon_wait(const char *user, const char *password, DWORD method, const gs_soc
 void
 gs_logon_shutdown(void)
 {
+    struct timespec deadline;
+
     pthread_mutex_lock(&pool.mu);
     if (!pool.started) {
         pthread_mutex_unlock(&pool.mu);
@@ -577,9 +579,17 @@ gs_logon_shutdown(void)
         free_job(j);
     }
     pthread_mutex_unlock(&pool.mu);
-    /* Stuck threads stay: the process is ending. */
     pthread_join(pool.watchdog, NULL);
+    /*
+     * Idle workers end at once and are joined, so that their thread-local
+     * state (OpenSSL's among it) is freed; one still in PAM after a second
+     * stays behind: the process is ending.
+     */
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 1;
     for (unsigned i = 0; i < GS_LOGON_THREADS; i++) {
-        pthread_detach(pool.workers[i]);
+        if (pthread_timedjoin_np(pool.workers[i], NULL, &deadline) != 0) {
+            pthread_detach(pool.workers[i]);
+        }
     }
 }
