@@ -26,9 +26,10 @@
 #define MAX_RAISE_DEPTH 8 /* cache operations nested in GL_CACHE_OPERATION handlers */
 
 struct node {
-    struct node *next;              /* hash chain */
-    struct node *newer, *older;     /* LRU list, newest first */
+    struct node *next;          /* hash chain */
+    struct node *newer, *older; /* LRU list, newest first */
     DWORD hash;
+    uint64_t used;                  /* the cache's use clock at the last add or hit */
     IHttpCacheSpecificData *record; /* the cache's reference */
 };
 
@@ -36,7 +37,7 @@ struct shard {
     pthread_mutex_t mu;
     struct node **buckets;
     unsigned nbuckets, count;
-    struct node lru;                /* sentinel: lru.older is the newest, lru.newer the oldest */
+    struct node lru; /* sentinel: lru.older is the newest, lru.newer the oldest */
     uint64_t hits, misses, additions, evictions, expirations, deletions;
 } __attribute__((aligned(64)));
 
@@ -44,9 +45,9 @@ struct gs_cache {
     wchar_t name[NAME_MAX_CHARS + 1];
     atomic_bool enabled;
     atomic_uint max_entries, ttl_ms;
-    atomic_uint count;              /* records, over all shards */
-    atomic_uint evict_from;         /* the shard the next cross-shard eviction starts at */
-    uint64_t next_pass;             /* g.mu; 0: not scheduled yet */
+    atomic_uint count;          /* records, over all shards */
+    atomic_uint_fast64_t clock; /* ticks on every add and hit: orders uses across shards */
+    uint64_t next_pass;         /* g.mu; 0: not scheduled yet */
     struct shard shards[SHARDS];
 };
 
@@ -280,25 +281,37 @@ find(struct shard *s, DWORD hash, IHttpCacheKey *key)
     return NULL;
 }
 
-/* Removes least recently used records until the cache is within its bound. */
+/*
+ * Removes least recently used records until the cache is within its bound:
+ * each shard's oldest record is a candidate, the one used longest ago goes.
+ */
 static void
 evict(gs_cache_t *c, removed_t *out)
 {
-    unsigned start = atomic_fetch_add(&c->evict_from, 1);
+    while (atomic_load(&c->count) > atomic_load(&c->max_entries)) {
+        struct shard *victim = NULL;
+        uint64_t oldest = UINT64_MAX;
 
-    for (unsigned tries = 0; tries < SHARDS * 2; tries++) {
-        struct shard *s;
+        for (unsigned i = 0; i < SHARDS; i++) {
+            struct shard *s = &c->shards[i];
 
-        if (atomic_load(&c->count) <= atomic_load(&c->max_entries)) {
+            pthread_mutex_lock(&s->mu);
+            if (s->count > 0 && s->lru.newer->used < oldest) {
+                oldest = s->lru.newer->used;
+                victim = s;
+            }
+            pthread_mutex_unlock(&s->mu);
+        }
+        if (victim == NULL) {
             return;
         }
-        s = &c->shards[(start + tries) % SHARDS];
-        pthread_mutex_lock(&s->mu);
-        while (s->count > 0 && atomic_load(&c->count) > atomic_load(&c->max_entries)) {
-            removed_push(out, unlink_node(c, s, s->lru.newer));
-            s->evictions++;
+        pthread_mutex_lock(&victim->mu);
+        /* Another thread may have got there first: then look again. */
+        if (victim->count > 0 && victim->lru.newer->used == oldest) {
+            removed_push(out, unlink_node(c, victim, victim->lru.newer));
+            victim->evictions++;
         }
-        pthread_mutex_unlock(&s->mu);
+        pthread_mutex_unlock(&victim->mu);
     }
 }
 
@@ -383,6 +396,7 @@ retrieve(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData **out, IHttpT
         record = n->record;
         IHttpCacheSpecificData_ReferenceCacheData(record);
         IHttpCacheSpecificData_ResetTTL(record);
+        n->used = atomic_fetch_add_explicit(&c->clock, 1, memory_order_relaxed);
         lru_unlink(n);
         lru_push_newest(s, n);
         s->hits++;
@@ -420,6 +434,7 @@ add(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData *record, IHttpTrac
         return HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED);
     }
     n->hash = IHttpCacheKey_GetHash(key);
+    n->used = atomic_fetch_add_explicit(&c->clock, 1, memory_order_relaxed);
     n->record = record;
     IHttpCacheSpecificData_ReferenceCacheData(record); /* the cache's own */
     s = shard_of(c, n->hash);

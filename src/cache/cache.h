@@ -32,8 +32,8 @@
 
 typedef struct gs_cache gs_cache_t;
 
-#define GS_CACHE_MAX_CACHES      16    /* named caches, the three of guise included */
-#define GS_CACHE_DEFAULT_ENTRIES 10000 /* per cache, unless configured */
+#define GS_CACHE_MAX_CACHES      16                /* named caches, the three of guise included */
+#define GS_CACHE_DEFAULT_ENTRIES 10000             /* per cache, unless configured */
 #define GS_CACHE_DEFAULT_TTL_MS  (15u * 60 * 1000) /* IIS's UserTokenTTL */
 
 typedef struct {
