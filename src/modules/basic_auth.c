@@ -124,6 +124,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     IGuiseConfigElement *section;
     char user[GS_BASIC_MAX_FIELD + 1], password[GS_BASIC_MAX_FIELD + 1];
     const char *account;
+    const gs_sockaddr_t *client;
     IHttpTokenEntry *entry;
     USHORT len = 0;
     PCSTR value;
@@ -156,7 +157,11 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     }
     m->method = logon_method(IGuiseConfigElement_GetAttribute(section, "logonMethod"));
     gs_password_hash(account, password, m->hash);
-    entry = gs_token_cache_find(account, m->hash, m->method, IHttpContext_GetTraceContext(ctx));
+    client = (const gs_sockaddr_t *) IHttpRequest_GetRemoteAddress(req);
+    entry =
+        gs_logon_guarded(account, client)
+            ? NULL
+            : gs_token_cache_find(account, m->hash, m->method, IHttpContext_GetTraceContext(ctx));
     if (entry != NULL) {
         explicit_bzero(password, sizeof(password));
         set_user(provider, entry, m->remote_name);
@@ -165,8 +170,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     }
     snprintf(m->account, sizeof(m->account), "%s", account);
     m->ctx = ctx;
-    gs_logon_start(account, password, m->method,
-                   (const gs_sockaddr_t *) IHttpRequest_GetRemoteAddress(req), logon_done, m);
+    gs_logon_start(account, password, m->method, client, logon_done, m);
     explicit_bzero(password, sizeof(password));
     return RQ_NOTIFICATION_PENDING;
 }

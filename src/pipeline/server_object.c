@@ -392,7 +392,9 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
         result = GS_LOGON_BAD_CREDENTIALS;
     } else {
         gs_password_hash(user, password, hash);
-        *ppTokenEntry = gs_token_cache_find(user, hash, dwLogonMethod, pHttpTraceContext);
+        if (!gs_logon_guarded(user, (const gs_sockaddr_t *) pSockAddr)) {
+            *ppTokenEntry = gs_token_cache_find(user, hash, dwLogonMethod, pHttpTraceContext);
+        }
         result = *ppTokenEntry != NULL ? GS_LOGON_OK
                                        : gs_logon_wait(user, password, dwLogonMethod,
                                                        (const gs_sockaddr_t *) pSockAddr, &token);

@@ -41,6 +41,8 @@ typedef struct job {
     char reason[256];
 } job_t;
 
+static atomic_uint pending; /* jobs in pool.jobs: gs_logon_guarded skips the lock at 0 */
+
 static struct {
     pthread_mutex_t mu;
     pthread_cond_t work, watch;
@@ -251,6 +253,7 @@ unlink_job(job_t *j)
     for (job_t **p = &pool.jobs; *p != NULL; p = &(*p)->next) {
         if (*p == j) {
             *p = j->next;
+            atomic_fetch_sub_explicit(&pending, 1, memory_order_release);
             return;
         }
     }
@@ -299,6 +302,33 @@ same_client(const job_t *a, const job_t *b)
     return a->client.sa.sa_family == AF_INET
                ? a->client.in.sin_addr.s_addr == b->client.in.sin_addr.s_addr
                : memcmp(&a->client.in6.sin6_addr, &b->client.in6.sin6_addr, 16) == 0;
+}
+
+bool
+gs_logon_guarded(const char *user, const gs_sockaddr_t *client)
+{
+    job_t probe = {.user = (char *) user};
+    uint64_t now = now_ms();
+    bool guarded = false;
+
+    if (client != NULL && client->sa.sa_family == AF_INET) {
+        memcpy(&probe.client, client, sizeof(struct sockaddr_in));
+        probe.has_client = true;
+    } else if (client != NULL && client->sa.sa_family == AF_INET6) {
+        memcpy(&probe.client, client, sizeof(struct sockaddr_in6));
+        probe.has_client = true;
+    }
+    if (atomic_load_explicit(&pending, memory_order_acquire) > 0) {
+        pthread_mutex_lock(&pool.mu);
+        for (const job_t *o = pool.jobs; o != NULL && !guarded; o = o->next) {
+            guarded = strcmp(o->user, user) == 0 || same_client(o, &probe);
+        }
+        pthread_mutex_unlock(&pool.mu);
+    }
+    if (!guarded && gs_throttle_recent(now)) {
+        guarded = gs_throttle_watched(user, probe.has_client ? &probe.client : NULL, now);
+    }
+    return guarded;
 }
 
 /*
@@ -362,6 +392,8 @@ worker(void *arg)
             }
             continue;
         }
+        bool ran = false;
+
         j->taken = true;
         pthread_mutex_unlock(&pool.mu);
         if (!atomic_load(&j->reported)) {
@@ -371,13 +403,19 @@ worker(void *arg)
             } else if (j->result == GS_LOGON_BAD_CREDENTIALS || j->result == GS_LOGON_REFUSED) {
                 gs_throttle_failed(j->user, j->has_client ? &j->client : NULL, now_ms());
             }
+            ran = true;
+        }
+        /* Out of the queue before the answer: the next request must not find it pending. */
+        pthread_mutex_lock(&pool.mu);
+        unlink_job(j);
+        pthread_cond_broadcast(&pool.work); /* its siblings may go now */
+        pthread_mutex_unlock(&pool.mu);
+        if (ran) {
             report(j, j->result, j->token, j->reason);
             j->token = NULL;
         }
-        pthread_mutex_lock(&pool.mu);
-        unlink_job(j);
         free_job(j);
-        pthread_cond_broadcast(&pool.work); /* its siblings may go now */
+        pthread_mutex_lock(&pool.mu);
     }
     pthread_mutex_unlock(&pool.mu);
     return NULL;
@@ -501,6 +539,7 @@ gs_logon_start(const char *user, const char *password, DWORD method, const gs_so
             p = &(*p)->next;
         }
         *p = j;
+        atomic_fetch_add_explicit(&pending, 1, memory_order_release);
     }
     /* Every worker looks: one may be asleep until a delayed job's time. */
     pthread_cond_broadcast(&pool.work);

@@ -56,6 +56,16 @@ void gs_logon_start(const char *user, const char *password, DWORD method,
 gs_logon_result_t gs_logon_wait(const char *user, const char *password, DWORD method,
                                 const gs_sockaddr_t *client, gs_token_t **token);
 
+/*
+ * May a cached logon of user from client be trusted without PAM?  No (true)
+ * while a logon of that user or from that client is queued or running, or
+ * while the throttle watches either: otherwise a burst of guesses sent at
+ * once would have the right one answered at once by the TOKEN cache while
+ * the wrong ones wait, and the throttle would not slow guessing.  Cheap when
+ * no logon is pending and no failure is recent.
+ */
+bool gs_logon_guarded(const char *user, const gs_sockaddr_t *client);
+
 /* Stops the pool: queued logons end as errors; threads stuck in PAM are left behind. */
 void gs_logon_shutdown(void);
 

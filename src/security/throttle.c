@@ -9,6 +9,7 @@
 #include "password_hash.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct entry {
 
 static struct entry table[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint_fast64_t last_failure_ms; /* 0: none yet */
 
 static void
 user_key(uint8_t out[DIGEST], const char *user)
@@ -154,6 +156,14 @@ gs_throttle_watched(const char *user, const gs_sockaddr_t *client, uint64_t now_
     return watched;
 }
 
+bool
+gs_throttle_recent(uint64_t now_ms)
+{
+    uint64_t last = atomic_load_explicit(&last_failure_ms, memory_order_relaxed);
+
+    return last != 0 && now_ms - last < GS_THROTTLE_FORGET_MS;
+}
+
 void
 gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms)
 {
@@ -162,6 +172,7 @@ gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_m
     struct entry *u, *a;
 
     user_key(ukey, user);
+    atomic_store_explicit(&last_failure_ms, now_ms > 0 ? now_ms : 1, memory_order_relaxed);
     pthread_mutex_lock(&lock);
     u = find(ukey, true, now_ms, NULL);
     if (u != NULL) {

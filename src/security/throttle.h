@@ -29,6 +29,9 @@ unsigned gs_throttle_wait_ms(const char *user, const gs_sockaddr_t *client, uint
 /* Has the user or the address used up its free failures (so its logons go one at a time)? */
 bool gs_throttle_watched(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 
+/* Could anyone be watched?  false when no failure happened within GS_THROTTLE_FORGET_MS. */
+bool gs_throttle_recent(uint64_t now_ms);
+
 void gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 /* A success clears the user's count (not the address's: one good password proves little). */
 void gs_throttle_succeeded(const char *user, uint64_t now_ms);

@@ -6,6 +6,8 @@
  *              [mark=PATH]           without user=), as a directory service that stopped
  *                                    answering would, then returns PAM_IGNORE; PATH exists
  *                                    while it sleeps, so that a test knows where the logon is
+ *     auth     count=PATH            appends a line with the user name to PATH for every
+ *                                    pam_authenticate: the logons PAM saw
  *     account  deny=NAME             PAM_ACCT_EXPIRED for NAME, PAM_IGNORE for anyone else
  *
  * A module that does not apply to the user returns PAM_IGNORE, so the rest of the stack
@@ -51,10 +53,23 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
     const char *seconds = option(argc, argv, "sleep");
     const char *mark = option(argc, argv, "mark");
+    const char *count = option(argc, argv, "count");
     struct timespec left;
     int fd;
 
     (void) flags;
+    if (count != NULL) {
+        const void *user = NULL;
+
+        fd = open(count, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            if (pam_get_item(pamh, PAM_USER, &user) == PAM_SUCCESS && user != NULL) {
+                (void) !write(fd, user, strlen(user));
+            }
+            (void) !write(fd, "\n", 1);
+            close(fd);
+        }
+    }
     if (seconds == NULL || !is_user(pamh, option(argc, argv, "user"))) {
         return PAM_IGNORE;
     }

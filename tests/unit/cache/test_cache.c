@@ -142,8 +142,8 @@ d_SetFlushed(IHttpCacheSpecificData *This)
 }
 
 static const IHttpCacheSpecificDataVtbl data_vtbl = {
-    d_DecrementTTL, d_DereferenceCacheData, d_GetCacheKey, d_GetFlushed,
-    d_ReferenceCacheData, d_ResetTTL, d_SetFlushed,
+    d_DecrementTTL, d_DereferenceCacheData, d_GetCacheKey, d_GetFlushed, d_ReferenceCacheData,
+    d_ResetTTL,     d_SetFlushed,
 };
 
 static rec_t *
@@ -186,9 +186,9 @@ typedef struct {
     CGlobalModule iface;
     const char *name;
     unsigned operations[5], cleanups;
-    bool handle;            /* return HANDLED */
-    HRESULT error;          /* SetErrorStatus with it, if failed */
-    rec_t *replace_with;    /* SetCacheRecord on RETRIEVE */
+    bool handle;         /* return HANDLED */
+    HRESULT error;       /* SetErrorStatus with it, if failed */
+    rec_t *replace_with; /* SetCacheRecord on RETRIEVE */
     IHttpCacheSpecificData *last_record;
     IHttpCacheKey *last_key;
     BOOL last_flushed;
@@ -272,8 +272,8 @@ register_first_high(DWORD version, IHttpModuleRegistrationInfo *info, IHttpServe
     HRESULT hr = register_first(version, info, server);
 
     if (SUCCEEDED(hr)) {
-        hr = IHttpModuleRegistrationInfo_SetPriorityForGlobalNotification(
-            info, GL_CACHE_OPERATION, PRIORITY_ALIAS_HIGH);
+        hr = IHttpModuleRegistrationInfo_SetPriorityForGlobalNotification(info, GL_CACHE_OPERATION,
+                                                                          PRIORITY_ALIAS_HIGH);
     }
     return hr;
 }
@@ -665,8 +665,7 @@ test_token_keys_match_user_method_and_password(void **state)
     assert_false(IHttpCacheKey_GetIsPrefix(k, k_good));
     /* The hash names user and method, as equality does, not the password. */
     assert_int_equal(IHttpCacheKey_GetHash(k), IHttpCacheKey_GetHash(k_bad));
-    assert_int_not_equal(IHttpCacheKey_GetHash(k),
-                         IHttpCacheKey_GetHash(k_method));
+    assert_int_not_equal(IHttpCacheKey_GetHash(k), IHttpCacheKey_GetHash(k_method));
     /* The key shows a hash of the password, never the password. */
     assert_int_equal(wcslen(IHttpTokenKey_GetPasswordHash((IHttpTokenKey *) k)),
                      GS_PASSWORD_HASH_HEX);
