@@ -8,11 +8,18 @@
  * log writers to reopen their files.  A module that recycles the process
  * or reports it unhealthy makes it drain and exit 3, for its supervisor to
  * restart it.
+ *
+ * `guise ctl ...` is the client of the control socket (src/ctl/client.c):
+ * dispatched before anything else.  The socket itself is made while the
+ * process is still root, answered once the server runs, and removed at
+ * shutdown (src/ctl/control.c).
  */
 #include "config/listen.h"
 #include "config/load.h"
 #include "core/log.h"
 #include "core/server.h"
+#include "ctl/client.h"
+#include "ctl/control.h"
 #include "modules/builtin.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/server_object.h"
@@ -170,6 +177,9 @@ main(int argc, char **argv)
     sigset_t set;
     int sig;
 
+    if (argc >= 2 && strcmp(argv[1], "ctl") == 0) {
+        return gs_ctl_client(argc - 1, argv + 1);
+    }
     switch (gs_options_parse(&opts, argc, argv, err, sizeof(err), stdout)) {
     case GS_OPTIONS_EXIT:
         return 0;
@@ -215,17 +225,24 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* As root, before any thread: asked for and not made is a refusal to start (fail closed). */
+    if (gs_control_path(&opts) != NULL && gs_control_open(gs_control_path(&opts)) != 0) {
+        gs_config_unref(cfg);
+        return 1;
+    }
     handler = gs_pipeline_handler();
     if (gs_server_init(&server, &opts, &handler) != 0
         || listen_and_install(&server, cfg, NULL) != 0) {
         gs_config_unref(cfg);
         gs_server_destroy(&server);
+        gs_control_close();
         return 1;
     }
     process_user = cfg->process_user;
     if (gs_pipeline_init(&opts, cfg) != 0) {
         gs_server_destroy(&server);
         gs_pipeline_shutdown();
+        gs_control_close();
         return 1;
     }
     /* Ports bound and modules loaded: now the process becomes its account. */
@@ -233,6 +250,7 @@ main(int argc, char **argv)
     if (gs_identity_become(process_user) != 0 || gs_security_check(gs_pipeline_config()) != 0) {
         gs_server_destroy(&server);
         gs_pipeline_shutdown();
+        gs_control_close();
         return 1;
     }
     gs_pipeline_attach(&server);
@@ -240,10 +258,12 @@ main(int argc, char **argv)
     if (gs_server_start(&server) != 0) {
         gs_server_destroy(&server);
         gs_pipeline_shutdown();
+        gs_control_close();
         return 1;
     }
     announce(&server);
     gs_pipeline_started();
+    gs_control_start(); /* after the caches start: flush and stats need them */
 
     for (;;) {
         if (sigwait(&set, &sig) != 0) {
@@ -259,6 +279,7 @@ main(int argc, char **argv)
             break;
         }
     }
+    gs_control_close(); /* before the caches go; its file with it */
     gs_pipeline_stopping();
     gs_server_stop(&server);
     gs_server_wait(&server);

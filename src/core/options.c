@@ -40,8 +40,15 @@ static const char usage[] =
     "                           repeatable; modules hear notifications in this order\n"
     "  --pam-service NAME       the PAM service of logons (default guise)\n"
     "  --logon-timeout T        time PAM has to answer a logon (default 10s)\n"
+    "  --ctl-socket PATH|none   the root-only control socket of 'guise ctl' (default\n"
+    "                           " GS_DEFAULT_CTL " when started as root with a\n"
+    "                           configuration file; none otherwise)\n"
     "  --debug                  log debugging detail to standard error\n"
     "  --help, --version\n"
+    "\n"
+    "       guise ctl [--ctl-socket PATH] stats | flush-tokens [USER]\n"
+    "asks the running server (as root) for its cache and logon counters, or to\n"
+    "forget the cached logons of USER (of everyone without USER); see guise ctl --help.\n"
     "\n"
     "T is seconds (\"30\", \"30s\") or milliseconds (\"500ms\").\n"
     "Signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the configuration,\n"
@@ -66,6 +73,7 @@ enum {
     OPT_MODULE,
     OPT_PAM_SERVICE,
     OPT_LOGON_TIMEOUT,
+    OPT_CTL_SOCKET,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -89,6 +97,7 @@ static const struct option longopts[] = {
     {"module", required_argument, NULL, OPT_MODULE},
     {"pam-service", required_argument, NULL, OPT_PAM_SERVICE},
     {"logon-timeout", required_argument, NULL, OPT_LOGON_TIMEOUT},
+    {"ctl-socket", required_argument, NULL, OPT_CTL_SOCKET},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -272,6 +281,14 @@ gs_options_parse(gs_options_t *o, int argc, char **argv, char *err, size_t errle
                 return bad(err, errlen, "--pam-service: '%s' is not a PAM service name", arg);
             }
             o->pam_service = arg;
+            break;
+        case OPT_CTL_SOCKET:
+            if (strcmp(arg, "none") != 0 && (arg[0] != '/' || strlen(arg) >= GS_CTL_PATH_MAX)) {
+                return bad(err, errlen,
+                           "--ctl-socket: '%s' is not none or an absolute path of at most %d bytes",
+                           arg, GS_CTL_PATH_MAX - 1);
+            }
+            o->ctl_socket = arg;
             break;
         case OPT_HEADER_TIMEOUT:
         case OPT_KEEPALIVE_TIMEOUT:

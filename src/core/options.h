@@ -17,6 +17,8 @@
 #define GS_MAX_THREADS     256
 #define GS_MAX_CLI_MODULES 64
 #define GS_DEFAULT_CONFIG  "/etc/guise/applicationHost.config"
+#define GS_DEFAULT_CTL     "/run/guise/ctl.sock"
+#define GS_CTL_PATH_MAX    108 /* sizeof(sockaddr_un.sun_path), the NUL included */
 
 /* --module NAME=PATH: a native module to load. */
 typedef struct gs_module_spec {
@@ -51,6 +53,12 @@ typedef struct gs_options {
     unsigned max_headers;
     uint64_t max_body_bytes;
     bool debug;
+    /*
+     * --ctl-socket: NULL when not given (the control socket then exists only
+     * when started as root with a configuration file), "none" to have none,
+     * else an absolute path.  src/ctl/control.h decides.
+     */
+    const char *ctl_socket;
 
     gs_module_spec_t modules[GS_MAX_CLI_MODULES];
     unsigned nmodules;

@@ -13,7 +13,8 @@ Shared fixtures for guise's black-box end-to-end tests.
             written from text (see config_xml() and site_xml()).  Both take
             env= (the server's environment; preload_env() builds one that
             preloads libraries) and start_config takes prefix= (a command
-            that runs guise, e.g. setpriv).
+            that runs guise, e.g. setpriv).  It has no control socket unless args
+            give --ctl-socket.
     accounts
             users, groups and passwords of a test's own (cwrap: nss_wrapper,
             pam_wrapper + pam_matrix), in its temporary directory; the
@@ -529,6 +530,10 @@ class Guise:
             log_path = self.workdir / f"{name}.log"
             argv += ["--log", str(log_path)]
         argv += [str(a) for a in args]
+        if "--ctl-socket" not in argv:
+            # Started as root with a configuration file, guise makes /run/guise/ctl.sock:
+            # tests run servers side by side, so each asks for its own (test_ctl.py).
+            argv += ["--ctl-socket", "none"]
         server = Server(argv, self.workdir, name, log_path, env=env)
         self.servers.append(server)
         if wait:

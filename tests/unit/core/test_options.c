@@ -110,6 +110,32 @@ test_bad_command_lines_give_one_line(void **state)
                "--max-header-bytes");
     assert_bad(parse(&o, "--root", "/", "--listen", "*:1", "--max-body-bytes", "-1", NULL),
                "--max-body-bytes");
+    assert_bad(parse(&o, "--ctl-socket", "ctl.sock", NULL), "--ctl-socket");
+    assert_bad(parse(&o, "--ctl-socket", "", NULL), "--ctl-socket");
+}
+
+static void
+test_ctl_socket(void **state)
+{
+    gs_options_t o;
+    char longest[GS_CTL_PATH_MAX + 1];
+
+    (void) state;
+    assert_int_equal(parse(&o, "--config", "/x.config", NULL), GS_OPTIONS_RUN);
+    assert_null(o.ctl_socket); /* not given: src/ctl/control.c decides */
+    assert_int_equal(parse(&o, "--config", "/x.config", "--ctl-socket", "none", NULL),
+                     GS_OPTIONS_RUN);
+    assert_string_equal(o.ctl_socket, "none");
+    assert_int_equal(parse(&o, "--ctl-socket", "/tmp/g/ctl.sock", NULL), GS_OPTIONS_RUN);
+    assert_string_equal(o.ctl_socket, "/tmp/g/ctl.sock");
+
+    memset(longest, 'a', sizeof(longest));
+    longest[0] = '/';
+    longest[GS_CTL_PATH_MAX - 1] = '\0'; /* 107 bytes: fits sun_path with its NUL */
+    assert_int_equal(parse(&o, "--ctl-socket", longest, NULL), GS_OPTIONS_RUN);
+    longest[GS_CTL_PATH_MAX - 1] = 'a';
+    longest[GS_CTL_PATH_MAX] = '\0';
+    assert_bad(parse(&o, "--ctl-socket", longest, NULL), "at most 107 bytes");
 }
 
 static void
@@ -150,6 +176,7 @@ main(void)
         cmocka_unit_test(test_every_option_is_applied),
         cmocka_unit_test(test_bad_command_lines_give_one_line),
         cmocka_unit_test(test_help_and_version_exit),
+        cmocka_unit_test(test_ctl_socket),
         cmocka_unit_test(test_durations),
     };
 
