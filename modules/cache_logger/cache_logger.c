@@ -31,6 +31,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <systemd/sd-journal.h>
+#include <unistd.h>
 
 #define ENABLE_VAR "GUISE_CACHE_LOGGER"
 
@@ -71,6 +72,16 @@ cache_name(IHttpCacheKey *key, char *out, size_t cap)
     out[n] = '\0';
 }
 
+/*
+ * Whether the journal listens.  sd_journal_send cannot tell: without the socket it drops the
+ * message and reports success.  Asked at each event, so a journal that starts later is used.
+ */
+static bool
+journal_listens(void)
+{
+    return access("/run/systemd/journal/socket", F_OK) == 0;
+}
+
 static GLOBAL_NOTIFICATION_STATUS
 cache_logger_OnGlobalCacheOperation(CGlobalModule *This, ICacheProvider *pProvider)
 {
@@ -90,12 +101,13 @@ cache_logger_OnGlobalCacheOperation(CGlobalModule *This, ICacheProvider *pProvid
         key = IHttpCacheSpecificData_GetCacheKey(rec); /* an ADD may come with the record's only */
     }
     cache_name(key, name, sizeof(name));
-    if (sd_journal_send("MESSAGE=GetCacheOperation: %s", op, "PRIORITY=%d", LOG_INFO,
-                        "SYSLOG_IDENTIFIER=guise", "GUISE_MODULE=cache_logger",
-                        "GUISE_CACHE_NOTIFICATION=GL_CACHE_OPERATION", "GUISE_CACHE_OPERATION=%s",
-                        op, "GUISE_CACHE_NAME=%s", name, "GUISE_CACHE_RECORD=%s",
-                        rec != NULL ? "valid" : "NULL", NULL)
-        < 0)
+    if (!journal_listens()
+        || sd_journal_send("MESSAGE=GetCacheOperation: %s", op, "PRIORITY=%d", LOG_INFO,
+                           "SYSLOG_IDENTIFIER=guise", "GUISE_MODULE=cache_logger",
+                           "GUISE_CACHE_NOTIFICATION=GL_CACHE_OPERATION",
+                           "GUISE_CACHE_OPERATION=%s", op, "GUISE_CACHE_NAME=%s", name,
+                           "GUISE_CACHE_RECORD=%s", rec != NULL ? "valid" : "NULL", NULL)
+               < 0)
     {
         /* No journal: syslog, with the fields that matter in the line (it has no others). */
         syslog(LOG_DAEMON | LOG_INFO, "cache_logger: GetCacheOperation: %s cache=%s record=%s", op,

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <systemd/sd-journal.h>
+#include <unistd.h>
 
 #define ENABLE_VAR    "GUISE_TOKEN_LOGGER"
 #define NAME_MAX_UTF8 1024 /* bytes of a user name kept for the log; longer ones are cut */
@@ -191,22 +192,34 @@ struct event {
 };
 
 /*
- * To the journal with structured fields; when that fails (no journal: its socket is missing),
- * to syslog, which has only the message: the module and the operation go in front of it.
- * openlog() is not called: its identity is the process's, and another module may want it;
- * syslog's tag stays guise's program name, as the journal's SYSLOG_IDENTIFIER.
+ * Whether the journal listens.  sd_journal_send cannot tell: without the socket it drops the
+ * message and reports success.  Asked at each event, so a journal that starts later is used.
+ */
+static bool
+journal_listens(void)
+{
+    return access("/run/systemd/journal/socket", F_OK) == 0;
+}
+
+/*
+ * To the journal with structured fields; when there is none (or sending failed), to syslog,
+ * which has only the message: the module and the operation go in front of it.  openlog() is
+ * not called: its settings are the process's, and another module may want them; syslog's tag
+ * stays guise's program name, as the journal's SYSLOG_IDENTIFIER.
  */
 static void
 emit(const struct event *ev)
 {
-    int rc;
+    int rc = -1;
 
-    rc = sd_journal_send("MESSAGE=%s", ev->message, "PRIORITY=%d", LOG_INFO,
-                         "SYSLOG_IDENTIFIER=guise", "GUISE_MODULE=token_logger",
-                         "GUISE_CACHE_NOTIFICATION=GL_CACHE_OPERATION", "GUISE_CACHE_OPERATION=%s",
-                         ev->operation, "GUISE_CACHE_NAME=TOKEN", "GUISE_USER_NAME=%s", ev->user,
-                         "GUISE_LOGON_METHOD=%u", (unsigned) ev->logon, "GUISE_FLUSHED=%d",
-                         ev->flushed ? 1 : 0, NULL);
+    if (journal_listens()) {
+        rc = sd_journal_send("MESSAGE=%s", ev->message, "PRIORITY=%d", LOG_INFO,
+                             "SYSLOG_IDENTIFIER=guise", "GUISE_MODULE=token_logger",
+                             "GUISE_CACHE_NOTIFICATION=GL_CACHE_OPERATION",
+                             "GUISE_CACHE_OPERATION=%s", ev->operation, "GUISE_CACHE_NAME=TOKEN",
+                             "GUISE_USER_NAME=%s", ev->user, "GUISE_LOGON_METHOD=%u",
+                             (unsigned) ev->logon, "GUISE_FLUSHED=%d", ev->flushed ? 1 : 0, NULL);
+    }
     if (rc < 0) {
         syslog(LOG_DAEMON | LOG_INFO, "token_logger: %s: %s", ev->operation, ev->message);
     }
@@ -277,10 +290,11 @@ static GLOBAL_NOTIFICATION_STATUS
 token_logger_OnGlobalCacheCleanup(CGlobalModule *This)
 {
     (void) This;
-    if (sd_journal_send("MESSAGE=OnGlobalCacheCleanup", "PRIORITY=%d", LOG_INFO,
-                        "SYSLOG_IDENTIFIER=guise", "GUISE_MODULE=token_logger",
-                        "GUISE_CACHE_NOTIFICATION=GL_CACHE_CLEANUP", NULL)
-        < 0)
+    if (!journal_listens()
+        || sd_journal_send("MESSAGE=OnGlobalCacheCleanup", "PRIORITY=%d", LOG_INFO,
+                           "SYSLOG_IDENTIFIER=guise", "GUISE_MODULE=token_logger",
+                           "GUISE_CACHE_NOTIFICATION=GL_CACHE_CLEANUP", NULL)
+               < 0)
     {
         syslog(LOG_DAEMON | LOG_INFO, "token_logger: OnGlobalCacheCleanup");
     }
