@@ -5,7 +5,7 @@
 set -eu
 
 build="cmake make gcc pkg-config node-llhttp libcmocka-dev libxml2-dev libpam0g-dev libcap-dev
-libssl-dev"
+libssl-dev libsystemd-dev"
 test="clang libclang-rt-14-dev clang-format python3 python3-pytest curl procps libpam-wrapper
 libnss-wrapper acl passwd"
 bench="nginx wrk"

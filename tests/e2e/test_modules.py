@@ -428,6 +428,7 @@ def installed(tmp_path_factory):
 @needs_cmake_build
 def test_install_layout(installed):
     for rel in ("bin/guise", "lib/guise/modules/hello.so", "lib/guise/modules/headers.so",
+                "lib/guise/modules/token_logger.so", "lib/guise/modules/cache_logger.so",
                 "include/guise/httpserv.h", "include/guise/httpcach.h",
                 "lib/pkgconfig/guise-module.pc"):
         assert (installed / rel).is_file(), rel
