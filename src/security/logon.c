@@ -621,11 +621,15 @@ gs_logon_shutdown(void)
     pthread_join(pool.watchdog, NULL);
     /*
      * Idle workers end at once and are joined, so that their thread-local
-     * state (OpenSSL's among it) is freed; one still in PAM after a second
+     * state (OpenSSL's among it) is freed; one still in PAM after 200 ms
      * stays behind: the process is ending.
      */
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 1;
+    deadline.tv_nsec += 200 * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
     for (unsigned i = 0; i < GS_LOGON_THREADS; i++) {
         if (pthread_timedjoin_np(pool.workers[i], NULL, &deadline) != 0) {
             pthread_detach(pool.workers[i]);
