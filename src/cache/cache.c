@@ -373,6 +373,12 @@ gs_cache_define(PCWSTR name, const gs_cache_limits_t *limits)
     return c;
 }
 
+gs_cache_t *
+gs_cache_at(unsigned i)
+{
+    return i < atomic_load_explicit(&g.ncaches, memory_order_acquire) ? g.caches[i] : NULL;
+}
+
 PCWSTR
 gs_cache_name(const gs_cache_t *cache)
 {

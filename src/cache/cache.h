@@ -58,6 +58,9 @@ gs_cache_t *gs_cache_find(PCWSTR name);
 
 PCWSTR gs_cache_name(const gs_cache_t *cache);
 
+/* The i-th cache defined (from 0), or NULL past the last: for listing them all. */
+gs_cache_t *gs_cache_at(unsigned i);
+
 /*
  * IHttpServer::DoCacheOperation, on the cache the key names:
  *  - RETRIEVE: *record = the record equal to key (+1 for the caller), or

@@ -11,7 +11,6 @@
 #include "core/wide.h"
 #include "security/logon.h"
 
-#include <guise/httpcach.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -129,29 +128,42 @@ put(char *out, size_t cap, size_t *used, const char *fmt, ...)
     }
 }
 
+/* A cache's name as one word: a module's own may hold anything, so other characters are '?'. */
+static void
+cache_name(const gs_cache_t *cache, char *out, size_t cap)
+{
+    PCWSTR name = gs_cache_name(cache);
+    size_t n = 0;
+
+    for (; *name != L'\0' && n + 1 < cap; name++) {
+        wchar_t c = *name;
+
+        out[n++] = (c >= L'A' && c <= L'Z') || (c >= L'a' && c <= L'z') || (c >= L'0' && c <= L'9')
+                           || c == L'_' || c == L'-' || c == L'.'
+                       ? (char) c
+                       : '?';
+    }
+    out[n] = '\0';
+}
+
 static void
 stats(char *out, size_t cap)
 {
-    /* The caches guise defines; a module's own caches cannot be listed yet. */
-    static const struct {
-        PCWSTR name;
-        const char *text;
-    } caches[] = {{TOKEN_CACHE_NAME, "TOKEN"}, {FILE_CACHE_NAME, "FILE"}, {URI_CACHE_NAME, "URI"}};
     uint64_t logons[GS_LOGON_RESULTS];
     size_t used = 0;
+    gs_cache_t *cache;
 
-    for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++) {
-        gs_cache_t *cache = gs_cache_find(caches[i].name);
+    /* Every cache: guise's own (TOKEN; FILE and URI once used) and those of modules. */
+    for (unsigned i = 0; (cache = gs_cache_at(i)) != NULL; i++) {
         gs_cache_stats_t s;
+        char name[64];
 
-        if (cache == NULL) {
-            continue;
-        }
+        cache_name(cache, name, sizeof(name));
         gs_cache_stats(cache, &s);
         put(out, cap, &used,
             "cache %s entries=%" PRIu64 " hits=%" PRIu64 " misses=%" PRIu64 " additions=%" PRIu64
             " evictions=%" PRIu64 " expirations=%" PRIu64 " deletions=%" PRIu64 "\n",
-            caches[i].text, s.entries, s.hits, s.misses, s.additions, s.evictions, s.expirations,
+            name, s.entries, s.hits, s.misses, s.additions, s.evictions, s.expirations,
             s.deletions);
     }
     gs_logon_counts(logons);
