@@ -41,9 +41,9 @@
 #include <sys/stat.h>
 
 #define GS_FILE_CACHE_DEFAULT_ENTRIES     10000
-#define GS_FILE_CACHE_DEFAULT_BODY_MAX    65536u           /* bytes of one cached body */
-#define GS_FILE_CACHE_DEFAULT_TOTAL_BYTES (64u << 20)      /* bodies of all records */
-#define GS_FILE_CACHE_DEFAULT_TTL_MS      (30u * 1000)     /* IIS's FileCacheTTL default */
+#define GS_FILE_CACHE_DEFAULT_BODY_MAX    65536u       /* bytes of one cached body */
+#define GS_FILE_CACHE_DEFAULT_TOTAL_BYTES (64u << 20)  /* bodies of all records */
+#define GS_FILE_CACHE_DEFAULT_TTL_MS      (30u * 1000) /* IIS's FileCacheTTL default */
 
 typedef struct {
     gs_cache_limits_t cache; /* enabled, max_entries, ttl_ms */
