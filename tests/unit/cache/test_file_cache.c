@@ -146,8 +146,9 @@ test_file_key_prefix_at_component_boundary(void **state)
 
         gs_file_probe_init(&p, cases[i].prefix);
         gs_file_probe_init(&o, cases[i].path);
-        assert_int_equal(IFileKey_GetIsPrefix(&p.IFileKey_iface, (IHttpCacheKey *) &o.IFileKey_iface),
-                         cases[i].is);
+        assert_int_equal(
+            IFileKey_GetIsPrefix(&p.IFileKey_iface, (IHttpCacheKey *) &o.IFileKey_iface),
+            cases[i].is);
     }
 }
 
@@ -172,7 +173,7 @@ test_file_flush_prefix(void **state)
 
     gs_file_probe_init(&probe, L"/srv/a");
     assert_int_equal(gs_cache_operation(CACHE_OPERATION_FLUSH_PREFIX,
-                                         (IHttpCacheKey *) &probe.IFileKey_iface, NULL, NULL),
+                                        (IHttpCacheKey *) &probe.IFileKey_iface, NULL, NULL),
                      S_OK);
     assert_false(cached(L"/srv/a/x"));
     assert_false(cached(L"/srv/a/y"));
@@ -336,8 +337,8 @@ test_no_null_slots(void **state)
     struct stat st;
     int fd = make_file("n", "n", &st);
     IHttpFileInfo *info = gs_file_info_create(L"/n", NULL, fd, &st, false);
-    IHttpCacheSpecificData *uri = gs_uri_record_create(1, L"Default Web Site", L"/n", "/srv/n",
-                                                       NULL, NULL, 1);
+    IHttpCacheSpecificData *uri =
+        gs_uri_record_create(1, L"Default Web Site", L"/n", "/srv/n", NULL, NULL, 1);
     void *const *slots;
 
     (void) state;
@@ -405,7 +406,8 @@ test_uri_key_prefix(void **state)
         PCWSTR url;
         bool is;
     } cases[] = {
-        {1, L"/a", true}, {1, L"/a/x", true}, {1, L"/ab", false}, {2, L"/a/x", false}, {1, L"/", false},
+        {1, L"/a", true},    {1, L"/a/x", true}, {1, L"/ab", false},
+        {2, L"/a/x", false}, {1, L"/", false},
     };
     gs_uri_probe_t a;
 
@@ -443,7 +445,7 @@ test_uri_flush_prefix_and_reload(void **state)
 
     gs_uri_probe_init(&probe, 1, L"/a");
     assert_int_equal(gs_cache_operation(CACHE_OPERATION_FLUSH_PREFIX,
-                                         (IHttpCacheKey *) &probe.IUriKey_iface, NULL, NULL),
+                                        (IHttpCacheKey *) &probe.IUriKey_iface, NULL, NULL),
                      S_OK);
     assert_false(uri_cached(1, L"/a/x"));
     assert_false(uri_cached(1, L"/a/y"));
