@@ -602,3 +602,42 @@ gs_file_cache_get(PCWSTR path, PCWSTR vr_path, int fd, const struct stat *st, bo
     gs_cache_operation(CACHE_OPERATION_ADD, NULL, &record, trace);
     return info;
 }
+
+HRESULT
+gs_file_info_open(PCWSTR path, HANDLE hUserToken, PCWSTR vr_path, BOOL fCache, IHttpFileInfo **out,
+                  IHttpTraceContext *trace)
+{
+    char *utf8;
+    struct stat st;
+    int fd, err = 0;
+
+    if (out == NULL) {
+        return E_INVALIDARG;
+    }
+    *out = NULL;
+    if (path == NULL || path[0] != L'/') {
+        return E_INVALIDARG;
+    }
+    utf8 = gs_utf8_dup(path);
+    if (!become(hUserToken)) {
+        free(utf8);
+        return HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED); /* fail closed: nothing was read */
+    }
+    fd = open(utf8, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        err = errno;
+    }
+    RevertToSelf();
+    free(utf8);
+    if (err != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return hresult_of_errno(err);
+    }
+    /* The body, if kept, is read from the descriptor the user opened. */
+    *out = fCache ? gs_file_cache_get(path, vr_path, fd, &st, S_ISREG(st.st_mode), trace)
+                  : gs_file_info_create(path, vr_path, fd, &st, false);
+    close(fd);
+    return S_OK;
+}

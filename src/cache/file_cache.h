@@ -72,6 +72,17 @@ IHttpFileInfo *gs_file_cache_get(PCWSTR path, PCWSTR vr_path, int fd, const stru
 IHttpFileInfo *gs_file_info_create(PCWSTR path, PCWSTR vr_path, int fd, const struct stat *st,
                                    bool want_body);
 
+/*
+ * IHttpServer::GetFileInfo: opens path (absolute) read-only as hUserToken
+ * (NULL: the process identity), in an impersonation scope of its own that
+ * leaves the thread with the process identity, and on success returns the
+ * file's record (+1; from the FILE cache when fCache, else a new one).  The
+ * open as the user is the access check: HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)
+ * and *out NULL when the kernel refuses.
+ */
+HRESULT gs_file_info_open(PCWSTR path, HANDLE hUserToken, PCWSTR vr_path, BOOL fCache,
+                          IHttpFileInfo **out, IHttpTraceContext *trace);
+
 /* Does the record describe the file whose fstat is st (device, inode, size, mtime, ctime)? */
 bool gs_file_info_matches(IHttpFileInfo *info, const struct stat *st);
 

@@ -210,3 +210,46 @@ def test_the_cache_can_be_turned_off(guise, accounts, site):
     assert server.get("/page.txt").body == b"one"
     path.write_bytes(b"two")
     assert server.get("/page.txt").body == b"two"
+
+
+def test_server_get_file_info_opens_as_the_token_given(guise, accounts, site, tmp_path):
+    """IHttpServer::GetFileInfo (through the probe module) with the request's token: the
+    kernel's answer for that user, cached or not."""
+    require_root()
+    assert PROBE.exists(), f"{PROBE} not built: run 'make build'"
+    alice, bob = accounts.add("alice"), accounts.add("bob")
+    site.file("alice.txt", "alice's secret", owner=alice, mode=0o600)
+    env = accounts.env()
+    env["GUISE_PROBE_LOG"] = str(tmp_path / "probe.log")
+    server = guise.start_config(auth_config(site), "--module", f"probe={PROBE}", log=True,
+                                env=env)
+
+    def info(headers=None):
+        r = server.get("/probe/fileinfo?alice.txt", headers=headers)
+        assert r.status == 200, r
+        return dict(line.split("=", 1) for line in r.body.decode().splitlines())
+
+    for _ in range(2):  # the second from the FILE cache
+        got = info(alice.auth())
+        assert (got["hr"], got["size"], got["handle"], got["access"]) == \
+            ("0x00000000", "14", "invalid", "0x00000000")
+    assert info(bob.auth()) == {"hr": "0x80070005"}  # E_ACCESSDENIED: the kernel said no
+    assert info() == {"hr": "0x80070005"}  # anonymous (nobody)
+    assert info(alice.auth())["hr"] == "0x00000000"
+
+
+def test_context_get_file_info_is_the_requests_file_as_its_user(guise, accounts, site, tmp_path):
+    require_root()
+    assert PROBE.exists(), f"{PROBE} not built: run 'make build'"
+    alice, bob = accounts.add("alice"), accounts.add("bob")
+    site.file("probe/ctxfileinfo/alice.txt", "alice's secret", owner=alice, mode=0o600)
+    env = accounts.env()
+    env["GUISE_PROBE_LOG"] = str(tmp_path / "probe.log")
+    server = guise.start_config(auth_config(site), "--module", f"probe={PROBE}", log=True,
+                                env=env)
+
+    r = server.get("/probe/ctxfileinfo/alice.txt", headers=alice.auth())
+    assert r.body == b"size=14\nsame=1\n"
+    assert server.get("/probe/ctxfileinfo/alice.txt", headers=bob.auth()).body == b"none\n"
+    assert server.get("/probe/ctxfileinfo/alice.txt").body == b"none\n"
+    assert server.get("/probe/ctxfileinfo/missing.txt", headers=alice.auth()).body == b"none\n"

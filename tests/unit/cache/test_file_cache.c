@@ -332,6 +332,35 @@ test_disabled_cache_still_answers(void **state)
 }
 
 static void
+test_open_as_the_process(void **state)
+{
+    struct stat st;
+    int fd = make_file("p", "opened", &st);
+    char path[256];
+    wchar_t wpath[256];
+    IHttpFileInfo *info = NULL;
+    ULARGE_INTEGER size;
+
+    (void) state;
+    close(fd);
+    snprintf(path, sizeof(path), "%s/p", dir);
+    swprintf(wpath, 256, L"%s", path);
+    assert_int_equal(gs_file_info_open(wpath, NULL, NULL, TRUE, &info, NULL), S_OK);
+    assert_non_null(info);
+    IHttpFileInfo_GetSize(info, &size);
+    assert_int_equal(size.QuadPart, 6);
+    assert_true(cached(wpath));
+    assert_false(IHttpFileInfo_CheckIfFileHasChanged(info, NULL));
+    IHttpFileInfo_DereferenceCacheData(info);
+
+    swprintf(wpath, 256, L"%s/absent", path);
+    assert_int_equal(gs_file_info_open(wpath, NULL, NULL, TRUE, &info, NULL),
+                     HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND)); /* p is a file */
+    assert_null(info);
+    assert_int_equal(gs_file_info_open(L"relative", NULL, NULL, TRUE, &info, NULL), E_INVALIDARG);
+}
+
+static void
 test_no_null_slots(void **state)
 {
     struct stat st;
@@ -472,6 +501,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_body_only_for_settled_files_within_budget, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_disabled_cache_still_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_as_the_process, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_null_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_uri_key_equality_and_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_uri_key_prefix, setup, teardown),
