@@ -86,6 +86,22 @@ build_token_cache(build_t *b)
     b->cfg->token_cache.max_entries = (unsigned) strtoul(gs_node_attr(sec, "maxEntries"), NULL, 10);
 }
 
+/* ---- the file cache ------------------------------------------------------------- */
+
+static void
+build_file_cache(build_t *b)
+{
+    const gs_cfg_node_t *sec =
+        b->cfg->server[gs_schema_section("system.applicationHost/fileCache") - gs_schema_sections];
+
+    /* The schema checked the values. */
+    b->cfg->file_cache.enabled = strcmp(gs_node_attr(sec, "enabled"), "true") == 0;
+    b->cfg->file_cache.ttl_s = (unsigned) strtoul(gs_node_attr(sec, "fileCacheTTL"), NULL, 10);
+    b->cfg->file_cache.max_entries = (unsigned) strtoul(gs_node_attr(sec, "maxEntries"), NULL, 10);
+    b->cfg->file_cache.max_file_size = strtoull(gs_node_attr(sec, "maxFileSize"), NULL, 10);
+    b->cfg->file_cache.max_total_size = strtoull(gs_node_attr(sec, "maxTotalSize"), NULL, 10);
+}
+
 /* ---- pools ---------------------------------------------------------------------- */
 
 static void
@@ -711,6 +727,7 @@ gs_config_build(gs_cfg_doc_t *doc, const char *const *builtins)
     merge_server(&b);
     build_pools(&b);
     build_token_cache(&b);
+    build_file_cache(&b);
     build_sites(&b);
     build_modules(&b, builtins);
     build_locations(&b);

@@ -98,8 +98,13 @@ typedef struct gs_config {
     struct {
         bool enabled;
         unsigned ttl_s, max_entries;
-    } token_cache;                                  /* system.applicationHost/tokenCache */
-    void (*release_objects)(struct gs_config *cfg); /* frees what `objects` point to */
+    } token_cache; /* system.applicationHost/tokenCache */
+    struct {
+        bool enabled;
+        unsigned ttl_s, max_entries;
+        unsigned long long max_file_size, max_total_size; /* bytes */
+    } file_cache;                                         /* system.applicationHost/fileCache */
+    void (*release_objects)(struct gs_config *cfg);       /* frees what `objects` point to */
     void *objects;
 } gs_config_t;
 

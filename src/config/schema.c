@@ -220,6 +220,19 @@ static const gs_schema_attr_t token_cache_attrs[] = {
 };
 static const gs_schema_elem_t token_cache = {"tokenCache", token_cache_attrs, NULL, NULL, false};
 
+/* ---- system.applicationHost/fileCache (guise's; IIS keeps FileCacheTTL & co in the registry) ----
+ */
+
+static const gs_schema_attr_t file_cache_attrs[] = {
+    {"enabled", GS_CFG_BOOL, "true", false, false, NULL, 0, 0},
+    {"fileCacheTTL", GS_CFG_UINT, "30", false, false, NULL, 1, 86400},
+    {"maxEntries", GS_CFG_UINT, "10000", false, false, NULL, 1, 1000000},
+    {"maxFileSize", GS_CFG_UINT, "65536", false, false, NULL, 0, 16777216},
+    {"maxTotalSize", GS_CFG_UINT, "67108864", false, false, NULL, 0, 4294967295ull},
+    END,
+};
+static const gs_schema_elem_t file_cache = {"fileCache", file_cache_attrs, NULL, NULL, false};
+
 const gs_schema_section_t gs_schema_sections[] = {
     {"system.applicationHost/applicationPools", &pools, GS_AT_SERVER},
     {"system.applicationHost/sites", &sites, GS_AT_SERVER},
@@ -235,6 +248,7 @@ const gs_schema_section_t gs_schema_sections[] = {
     {"system.webServer/security/authentication/basicAuthentication", &basic,
      GS_AT_SERVER | GS_AT_LOCATION},
     {"system.applicationHost/tokenCache", &token_cache, GS_AT_SERVER},
+    {"system.applicationHost/fileCache", &file_cache, GS_AT_SERVER},
     {NULL, NULL, 0},
 };
 

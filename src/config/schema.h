@@ -59,7 +59,7 @@ typedef struct gs_schema_section {
 
 /* Every section guise knows, NULL-path terminated. */
 extern const gs_schema_section_t gs_schema_sections[];
-#define GS_SCHEMA_SECTIONS 12 /* entries before the terminator; sections index arrays by it */
+#define GS_SCHEMA_SECTIONS 13 /* entries before the terminator; sections index arrays by it */
 
 /* <location> and <configSections> (read, with no effect: guise reads no web.config). */
 extern const gs_schema_elem_t gs_schema_location;

@@ -48,7 +48,8 @@ redirect_to_slash(IHttpContext *ctx)
 
 struct default_document {
     CHttpModule CHttpModule_iface;
-    int fd; /* the document being sent, closed by Dispose */
+    int fd;              /* the document being sent, closed by Dispose */
+    IHttpFileInfo *info; /* its FILE record (the body may be its memory), released by Dispose */
 };
 
 static REQUEST_NOTIFICATION_STATUS
@@ -114,7 +115,7 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
         }
         m->fd = fd;
         IHttpResponse_Clear(IHttpContext_GetResponse(ctx));
-        gs_file_response(ctx, fd, &st, name);
+        m->info = gs_file_response(ctx, fd, &st, name);
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
     return RQ_NOTIFICATION_CONTINUE; /* no document: the 403.14 stands */
@@ -127,6 +128,9 @@ document_Dispose(CHttpModule *This)
 
     if (m->fd >= 0) {
         close(m->fd);
+    }
+    if (m->info != NULL) {
+        IHttpFileInfo_DereferenceCacheData(m->info);
     }
 }
 
@@ -146,6 +150,7 @@ factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleA
     }
     m->CHttpModule_iface.lpVtbl = &document_vtbl;
     m->fd = -1;
+    m->info = NULL;
     *ppModule = &m->CHttpModule_iface;
     return S_OK;
 }

@@ -7,17 +7,20 @@
  */
 #include "file_response.h"
 #include "files.h"
+#include "cache/file_cache.h"
 #include "core/http_date.h"
 #include "core/http_etag.h"
 #include "core/http_range.h"
 #include "core/mime_types.h"
 #include "core/util.h"
+#include "core/wide.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #define MIME_CACHE 4
 
@@ -251,14 +254,74 @@ send_file(IHttpResponse *rsp, int fd, uint64_t offset, uint64_t len)
     IHttpResponse_WriteEntityChunks(rsp, &chunk, 1, FALSE, FALSE, NULL, NULL);
 }
 
-void
+/* From the record's copy of the body when it has one (the record outlives the send), else the file.
+ */
+static void
+send_body(IHttpResponse *rsp, IHttpFileInfo *info, int fd, uint64_t offset, uint64_t len)
+{
+    const BYTE *body = info ? IHttpFileInfo_GetFileBuffer(info) : NULL;
+    HTTP_DATA_CHUNK chunk;
+
+    if (body == NULL) {
+        send_file(rsp, fd, offset, len);
+        return;
+    }
+    chunk.DataChunkType = HttpDataChunkFromMemory;
+    chunk.FromMemory.pBuffer = (PVOID) (body + offset);
+    chunk.FromMemory.BufferLength = (ULONG) len;
+    IHttpResponse_WriteEntityChunkByReference(rsp, &chunk, -1);
+}
+
+/*
+ * The FILE record of the open file fd (+1): the physical path of the
+ * request, with leaf appended when not NULL.
+ */
+static IHttpFileInfo *
+file_info(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf, bool get)
+{
+    IMetadataInfo *meta = IHttpContext_GetMetadata(ctx);
+    PCWSTR vr = meta ? IMetadataInfo_GetVrPath(meta) : NULL;
+    DWORD n = 0;
+    PCWSTR physical = IHttpContext_GetPhysicalPath(ctx, &n);
+    wchar_t *path;
+
+    if (physical == NULL) {
+        return NULL;
+    }
+    if (leaf == NULL) {
+        return gs_file_cache_get(physical, vr, fd, st, get, NULL);
+    }
+    {
+        wchar_t *wleaf = gs_wide_dup(leaf), *p;
+        size_t leaf_len = wcslen(wleaf);
+        DWORD bytes = (DWORD) ((n + leaf_len + 2) * sizeof(wchar_t));
+
+        path = IHttpContext_AllocateRequestMemory(ctx, bytes);
+        if (path == NULL) {
+            free(wleaf);
+            return NULL;
+        }
+        wmemcpy(path, physical, n);
+        p = path + n;
+        if (n > 0 && physical[n - 1] != L'/') {
+            *p++ = L'/';
+        }
+        wmemcpy(p, wleaf, leaf_len + 1);
+        free(wleaf);
+    }
+    return gs_file_cache_get(path, vr, fd, st, get, NULL);
+}
+
+IHttpFileInfo *
 gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf)
 {
     IHttpRequest *req = IHttpContext_GetRequest(ctx);
     IHttpResponse *rsp = IHttpContext_GetResponse(ctx);
     bool get = strcmp(IHttpRequest_GetHttpMethod(req), "GET") == 0;
-    char etag[GS_ETAG_MAX], modified[GS_HTTP_DATE_LEN + 1];
-    size_t etag_len = gs_etag_format(&st->st_mtim, (uint64_t) st->st_size, etag);
+    IHttpFileInfo *info = file_info(ctx, fd, st, leaf, get);
+    char etag_buf[GS_ETAG_MAX], modified_buf[GS_HTTP_DATE_LEN + 1];
+    const char *etag = etag_buf, *modified = modified_buf;
+    USHORT etag_len;
     uint64_t size = (uint64_t) st->st_size;
     DWORD n = 0;
     PCWSTR path = IHttpContext_GetScriptName(ctx, &n);
@@ -270,6 +333,14 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
     IGuiseConfigElement *section = NULL;
     bool etag_on;
 
+    /* What the FILE record keeps (formatted once per file version), or formatted now. */
+    if (info != NULL) {
+        etag = IHttpFileInfo_GetETag(info, &etag_len);
+        modified = IHttpFileInfo_GetLastModifiedString(info);
+    } else {
+        etag_len = (USHORT) gs_etag_format(&st->st_mtim, (uint64_t) st->st_size, etag_buf);
+        gs_http_date_format(st->st_mtim.tv_sec, modified_buf);
+    }
     /* The media type from the name's extension (ASCII; anything else is not a known type). */
     IGuiseServer_GetConfigSection(guise, ctx, "system.webServer/staticContent", &section);
     if (leaf == NULL) {
@@ -295,9 +366,9 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
     status = preconditions(req, st, etag, etag_len);
     if (status == 412) {
         gs_files_error(ctx, 412, 0, 0);
-        return;
+        return info;
     }
-    if (gs_http_date_format(st->st_mtim.tv_sec, modified) > 0) {
+    if (modified[0] != '\0') {
         set_header(rsp, "Last-Modified", modified, GS_HTTP_DATE_LEN);
     }
     if (etag_on) {
@@ -306,7 +377,7 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
     client_cache(rsp, section);
     if (status == 304) {
         IHttpResponse_SetStatus(rsp, 304, "Not Modified", 0, S_OK, NULL);
-        return;
+        return info;
     }
     set_header(rsp, "Content-Type", type, strlen(type));
     set_header(rsp, "Accept-Ranges", "bytes", 5);
@@ -322,19 +393,20 @@ gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *l
                            (unsigned long long) r.last, (unsigned long long) size);
             IHttpResponse_SetStatus(rsp, 206, "Partial Content", 0, S_OK, NULL);
             set_header(rsp, "Content-Range", cr, (size_t) len);
-            send_file(rsp, fd, r.first, r.last - r.first + 1);
-            return;
+            send_body(rsp, info, fd, r.first, r.last - r.first + 1);
+            return info;
         case GS_RANGE_UNSATISFIABLE:
             len = snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long) size);
             IHttpResponse_SetStatus(rsp, 416, "Range Not Satisfiable", 0, S_OK, NULL);
             IHttpResponse_DeleteHeader(rsp, "Content-Type"); /* the body is empty */
             set_header(rsp, "Content-Range", cr, (size_t) len);
-            return;
+            return info;
         case GS_RANGE_IGNORE:
             break;
         }
     }
     IHttpResponse_SetStatus(rsp, 200, "OK", 0, S_OK, NULL);
     /* HEAD too: the length of what GET would send; the server drops the body. */
-    send_file(rsp, fd, 0, size);
+    send_body(rsp, info, fd, 0, size);
+    return info;
 }

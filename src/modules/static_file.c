@@ -16,7 +16,8 @@
 
 struct static_file {
     CHttpModule CHttpModule_iface;
-    int fd; /* the file being sent, closed by Dispose */
+    int fd;              /* the file being sent, closed by Dispose */
+    IHttpFileInfo *info; /* its FILE record (the body may be its memory), released by Dispose */
 };
 
 static REQUEST_NOTIFICATION_STATUS
@@ -44,7 +45,7 @@ static_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEventP
     }
     m->fd = fd;
     if (S_ISREG(st.st_mode)) {
-        gs_file_response(ctx, fd, &st, NULL);
+        m->info = gs_file_response(ctx, fd, &st, NULL);
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -63,6 +64,9 @@ static_Dispose(CHttpModule *This)
 
     if (m->fd >= 0) {
         close(m->fd);
+    }
+    if (m->info != NULL) {
+        IHttpFileInfo_DereferenceCacheData(m->info);
     }
     /* The instance itself is request memory. */
 }
@@ -83,6 +87,7 @@ factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleA
     }
     m->CHttpModule_iface.lpVtbl = &static_vtbl;
     m->fd = -1;
+    m->info = NULL;
     *ppModule = &m->CHttpModule_iface;
     return S_OK;
 }

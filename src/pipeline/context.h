@@ -83,6 +83,7 @@ typedef struct gs_context {
     size_t physical_len;
     wchar_t *wide_physical;
     size_t wide_physical_len;
+    IHttpFileInfo *file_info; /* GetFileInfo's, released by the pool's cleanup */
     wchar_t *wide_forwarded;
     gs_server_var_t *server_vars; /* set by modules */
 

@@ -9,6 +9,7 @@
 #include "core/conn.h"
 #include "core/url_path.h"
 #include "core/wide.h"
+#include "cache/file_cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -328,11 +329,45 @@ ctx_GetExecuteFlags(const IHttpContext4 *This)
     return 0;
 }
 
+static void
+release_file_info(void *arg)
+{
+    IHttpFileInfo_DereferenceCacheData((IHttpFileInfo *) arg);
+}
+
+/*
+ * The record of the request's physical path, opened as the request's user
+ * (the kernel's check; NULL when it refuses or the path is no file), from
+ * the FILE cache; made on the first call, borrowed: the request's pool
+ * releases it.  Leaves the thread with the process identity, as a module
+ * runs.
+ */
 static IHttpFileInfo *
 ctx_GetFileInfo(const IHttpContext4 *This)
 {
-    (void) This;
-    return NULL; /* no FILE cache record yet */
+    gs_context_t *ctx = impl(This);
+    IHttpUser *user = ctx->user;
+    IMetadataInfo *meta;
+    PCWSTR physical;
+    IHttpFileInfo *info = NULL;
+
+    if (ctx->file_info != NULL) {
+        return ctx->file_info;
+    }
+    physical = physical_wide(ctx, NULL);
+    if (physical == NULL) {
+        return NULL;
+    }
+    meta = IHttpContext_GetMetadata((IHttpContext *) This);
+    if (FAILED(gs_file_info_open(physical, user ? IHttpUser_GetImpersonationToken(user) : NULL,
+                                 meta ? IMetadataInfo_GetVrPath(meta) : NULL, TRUE, &info, NULL))
+        || info == NULL)
+    {
+        return NULL;
+    }
+    ctx->file_info = info;
+    gs_pool_cleanup(ctx->req->pool, release_file_info, info);
+    return info;
 }
 
 /*

@@ -486,6 +486,7 @@ set_url(gs_context_t *ctx, const char *url, size_t len, BOOL fResetQueryString)
     ctx->url_changed = true;
     ctx->physical = NULL;
     ctx->wide_physical = NULL;
+    ctx->file_info = NULL; /* another file now; the pool still releases the old record */
     ctx->wide_url = NULL;
     return S_OK;
 }

@@ -18,7 +18,9 @@
 #include "server_object.h"
 #include "site.h"
 #include "cache/cache.h"
+#include "cache/file_cache.h"
 #include "cache/token_cache.h"
+#include "cache/uri_cache.h"
 #include "core/log.h"
 #include "security/identity.h"
 #include "core/wide.h"
@@ -141,17 +143,28 @@ precondition_holds(const char *text)
     return ok != FALSE;
 }
 
-/* The TOKEN cache's limits: at start and on every reload. */
+/*
+ * The caches' limits: at start and on every reload.  The URI cache's
+ * records point into the configuration being replaced: it is flushed.
+ */
 static void
 configure_caches(const gs_config_t *cfg)
 {
     gs_cache_limits_t limits = {cfg->token_cache.enabled, cfg->token_cache.max_entries,
                                 cfg->token_cache.ttl_s * 1000u};
 
+    gs_file_cache_limits_t files = {
+        {cfg->file_cache.enabled, cfg->file_cache.max_entries, cfg->file_cache.ttl_s * 1000u},
+        (size_t) cfg->file_cache.max_file_size,
+        (size_t) cfg->file_cache.max_total_size,
+    };
+
     gs_token_cache_configure(&limits);
     if (!limits.enabled) {
         gs_token_cache_flush(NULL);
     }
+    gs_file_cache_configure(&files);
+    gs_uri_cache_configure(NULL);
 }
 
 int

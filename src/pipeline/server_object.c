@@ -8,6 +8,7 @@
  */
 #include "server_object.h"
 #include "cache/cache.h"
+#include "cache/file_cache.h"
 #include "cache/token_cache.h"
 #include "containers.h"
 #include "global.h"
@@ -113,23 +114,22 @@ srv_GetConfigObject(const IHttpServer2 *This)
     return NULL;
 }
 
+/*
+ * Opened as hUserToken (the kernel is the access check), from the FILE
+ * cache when fCache.  pSid adds nothing to the token; virtual directories
+ * with credentials of their own do not exist in guise, so hVrToken is not
+ * used.  The caller owns one reference on *ppFileInfo.
+ */
 static HRESULT
 srv_GetFileInfo(IHttpServer2 *This, PCWSTR pszPhysicalPath, HANDLE hUserToken, PSID pSid,
                 PCWSTR pszVrPath, HANDLE hVrToken, BOOL fCache, IHttpFileInfo **ppFileInfo,
                 IHttpTraceContext *pHttpTraceContext)
 {
     (void) This;
-    (void) pszPhysicalPath;
-    (void) hUserToken;
     (void) pSid;
-    (void) pszVrPath;
     (void) hVrToken;
-    (void) fCache;
-    (void) pHttpTraceContext;
-    if (ppFileInfo != NULL) {
-        *ppFileInfo = NULL;
-    }
-    return E_NOTIMPL; /* comes with the FILE cache */
+    return gs_file_info_open(pszPhysicalPath, hUserToken, pszVrPath, fCache, ppFileInfo,
+                             pHttpTraceContext);
 }
 
 static HRESULT

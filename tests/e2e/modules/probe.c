@@ -23,6 +23,10 @@
  *   /probe/read        echoes the body, read with synchronous ReadEntityBody
  *   /probe/read-async  the same with asynchronous reads completed in OnAsyncCompletion
  *   /probe/map         GetPhysicalPath (MAP_PATH), answers the path
+ *   /probe/fileinfo    IHttpServer_GetFileInfo(vdir root + query string) as the request's
+ *                      user: hr, size, ETag, handle, AccessCheck with the same token
+ *   /probe/ctxfileinfo IHttpContext_GetFileInfo (the path /probe/ctxfileinfo maps to, or
+ *                      below it): "none", or its size
  *   /probe/custom      raises RQ_CUSTOM_NOTIFICATION and GL_CUSTOM_NOTIFICATION
  *   /probe/trace       QuickTrace through the request's trace context (GL_TRACE_EVENT)
  *   /probe/config      NotifyConfigurationChange and NotifyFileChange
@@ -357,6 +361,63 @@ do_map(IHttpContext *ctx)
     respond(ctx, 200, "OK", body);
 }
 
+/*
+ * IHttpServer_GetFileInfo of the file named by the query string, in the
+ * virtual directory's root, as the request's user (its impersonation token).
+ */
+static void
+do_fileinfo(IHttpContext *ctx)
+{
+    IMetadataInfo *meta = IHttpContext_GetMetadata(ctx);
+    PCWSTR vr = meta ? IMetadataInfo_GetVrPath(meta) : NULL;
+    IHttpUser *user = IHttpContext_GetUser(ctx);
+    HANDLE token = user ? IHttpUser_GetImpersonationToken(user) : NULL;
+    const char *name = var(ctx, "QUERY_STRING");
+    wchar_t path[URL_MAX * 2];
+    IHttpFileInfo *info = NULL;
+    char body[URL_MAX + 256];
+    ULARGE_INTEGER size = {0};
+    HRESULT hr;
+
+    if (vr == NULL || strlen(name) >= URL_MAX) {
+        respond(ctx, 500, "Internal Server Error", "no virtual directory\n");
+        return;
+    }
+    swprintf(path, sizeof(path) / sizeof(path[0]), L"%ls%s%s", vr,
+             vr[0] && vr[wcslen(vr) - 1] == L'/' ? "" : "/", name);
+    hr = IHttpServer_GetFileInfo(server, path, token, NULL, vr, NULL, TRUE, &info, NULL);
+    if (FAILED(hr) || info == NULL) {
+        snprintf(body, sizeof(body), "hr=0x%08x\n", (unsigned) hr);
+        respond(ctx, 200, "OK", body);
+        return;
+    }
+    IHttpFileInfo_GetSize(info, &size);
+    snprintf(body, sizeof(body), "hr=0x%08x\nsize=%llu\netag=%s\nhandle=%s\naccess=0x%08x\n",
+             (unsigned) hr, (unsigned long long) size.QuadPart, IHttpFileInfo_GetETag(info, NULL),
+             IHttpFileInfo_GetFileHandle(info) == INVALID_HANDLE_VALUE ? "invalid" : "valid",
+             (unsigned) IHttpFileInfo_AccessCheck(info, token, NULL));
+    IHttpFileInfo_DereferenceCacheData(info);
+    respond(ctx, 200, "OK", body);
+}
+
+/* IHttpContext_GetFileInfo of the request's own path (borrowed). */
+static void
+do_ctxfileinfo(IHttpContext *ctx)
+{
+    IHttpFileInfo *info = IHttpContext_GetFileInfo(ctx);
+    ULARGE_INTEGER size = {0};
+    char body[256];
+
+    if (info == NULL) {
+        respond(ctx, 200, "OK", "none\n");
+        return;
+    }
+    IHttpFileInfo_GetSize(info, &size);
+    snprintf(body, sizeof(body), "size=%llu\nsame=%d\n", (unsigned long long) size.QuadPart,
+             IHttpContext_GetFileInfo(ctx) == info);
+    respond(ctx, 200, "OK", body);
+}
+
 static void
 do_vars(IHttpContext *ctx)
 {
@@ -522,6 +583,10 @@ execute(struct probe *p, IHttpContext *ctx)
         return read_async_more(p, ctx);
     } else if (is(p, "/probe/map")) {
         do_map(ctx);
+    } else if (is(p, "/probe/fileinfo")) {
+        do_fileinfo(ctx);
+    } else if (is(p, "/probe/ctxfileinfo")) {
+        do_ctxfileinfo(ctx);
     } else if (is(p, "/probe/custom")) {
         do_custom(ctx);
     } else if (is(p, "/probe/trace")) {
