@@ -11,7 +11,6 @@
 #include "core/wide.h"
 #include "security/logon.h"
 
-
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
