@@ -181,15 +181,21 @@ def host_untouched():
     assert (HOST_JOURNAL.exists(), HOST_DEVLOG.exists()) == before
 
 
-def basic_config(site) -> str:
+def basic_config(site, file_cache=False) -> str:
+    """Basic only.  The FILE cache is off unless asked for: these tests follow the TOKEN
+    cache's operations, which the FILE cache's (one RETRIEVE per file served) would join."""
     sections = ('<security><authentication><anonymousAuthentication enabled="false"/>'
                 f'<basicAuthentication enabled="true" realm="{REALM}"/></authentication>'
                 '</security>')
-    return config_xml(site_xml("Secure", 1, site.root), web_server=sections,
-                      process_user="www-data")
+    config = config_xml(site_xml("Secure", 1, site.root), web_server=sections,
+                        process_user="www-data")
+    if not file_cache:
+        config = config.replace("</system.applicationHost>",
+                                '<fileCache enabled="false"/></system.applicationHost>')
+    return config
 
 
-def start(guise, accounts, modules, env=(), prefix=()):
+def start(guise, accounts, modules, env=(), prefix=(), file_cache=False):
     """guise with Basic only, the modules ({name: path}), the accounts, env set (and the
     loggers' switches unset unless given)."""
     environment = accounts.env()
@@ -200,7 +206,8 @@ def start(guise, accounts, modules, env=(), prefix=()):
     for name, path in modules.items():
         args += ["--module", f"{name}={path}"]
     guise.site.file("page.txt", "page\n", mode=0o644)
-    return guise.start_config(basic_config(guise.site), *args, env=environment, prefix=prefix)
+    return guise.start_config(basic_config(guise.site, file_cache), *args, env=environment,
+                              prefix=prefix)
 
 
 def change_password(accounts, account, password):
@@ -326,6 +333,32 @@ def test_the_loggers_are_quiet_unless_enabled(guise, accounts, tmp_path, host_un
         "CACHE_OPERATION_RETRIEVE", "CACHE_OPERATION_ADD", "CACHE_OPERATION_RETRIEVE"]
     for e in events:
         assert e["SYSLOG_IDENTIFIER"] == "guise" and e["PRIORITY"] == "6"
+
+
+def test_cache_logger_sees_every_cache(guise, accounts, tmp_path, host_untouched):
+    """With the FILE cache on, cache_logger reports its operations too, each with its
+    cache's name, in the order they happened within each cache."""
+    alice = accounts.add("alice")
+    sink = Sink(tmp_path / "journal" / "socket")
+    try:
+        server = start(guise, accounts, {"cache_logger": CACHE_LOGGER},
+                       env={"GUISE_CACHE_LOGGER": "1"}, prefix=namespace(JOURNAL_NS, tmp_path),
+                       file_cache=True)
+        assert server.get("/page.txt", headers=alice.auth()).status == 200
+        assert server.get("/page.txt", headers=alice.auth()).status == 200
+        sink.wait_for(lambda d: len(d) >= 6)
+        assert server.stop() == 0
+        datagrams = sink.datagrams()
+    finally:
+        sink.close()
+    events = [parse_native(d) for d in datagrams]
+    by_cache = {}
+    for e in events:
+        by_cache.setdefault(e["GUISE_CACHE_NAME"], []).append(
+            (e["GUISE_CACHE_OPERATION"], e["GUISE_CACHE_RECORD"]))
+    expected = [("CACHE_OPERATION_RETRIEVE", "NULL"), ("CACHE_OPERATION_ADD", "valid"),
+                ("CACHE_OPERATION_RETRIEVE", "valid")]
+    assert by_cache == {"TOKEN": expected, "FILE": expected}
 
 
 def test_token_logger_set_to_0_is_quiet(guise, accounts, tmp_path, host_untouched):
