@@ -490,25 +490,45 @@ matches_key(IHttpCacheSpecificData *record, void *arg)
     return IHttpCacheKey_GetHash(k) == m->hash && IHttpCacheKey_GetIsEqual(k, m->key);
 }
 
+/* Takes the matching records of one shard (of one bucket of it, with hash) into out. */
+static void
+take_matching(gs_cache_t *c, struct shard *s, const DWORD *hash,
+              bool (*match)(IHttpCacheSpecificData *, void *), void *arg, removed_t *out)
+{
+    pthread_mutex_lock(&s->mu);
+    if (hash != NULL) {
+        for (struct node *e = s->buckets[*hash & (s->nbuckets - 1)], *next; e != NULL; e = next) {
+            next = e->next;
+            if (e->hash == *hash && match(e->record, arg)) {
+                removed_push(out, unlink_node(c, s, e));
+                s->deletions++;
+            }
+        }
+    } else {
+        for (struct node *e = s->lru.older, *next; e != &s->lru; e = next) {
+            next = e->older;
+            if (match(e->record, arg)) {
+                removed_push(out, unlink_node(c, s, e));
+                s->deletions++;
+            }
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
 static unsigned
-remove_matching(gs_cache_t *c, bool (*match)(IHttpCacheSpecificData *, void *), void *arg,
-                CACHE_OPERATION op, IHttpCacheKey *key, IHttpTraceContext *trace)
+remove_matching(gs_cache_t *c, const DWORD *hash, bool (*match)(IHttpCacheSpecificData *, void *),
+                void *arg, CACHE_OPERATION op, IHttpCacheKey *key, IHttpTraceContext *trace)
 {
     removed_t removed = {0};
     unsigned n;
 
-    for (unsigned i = 0; i < SHARDS; i++) {
-        struct shard *s = &c->shards[i];
-
-        pthread_mutex_lock(&s->mu);
-        for (struct node *e = s->lru.older, *next; e != &s->lru; e = next) {
-            next = e->older;
-            if (match(e->record, arg)) {
-                removed_push(&removed, unlink_node(c, s, e));
-                s->deletions++;
-            }
+    if (hash != NULL) {
+        take_matching(c, shard_of(c, *hash), hash, match, arg, &removed);
+    } else {
+        for (unsigned i = 0; i < SHARDS; i++) {
+            take_matching(c, &c->shards[i], NULL, match, arg, &removed);
         }
-        pthread_mutex_unlock(&s->mu);
     }
     n = removed.n;
     if (n == 0 && key != NULL) { /* an operation a caller asked for is raised even if empty */
@@ -524,10 +544,10 @@ remove_matching(gs_cache_t *c, bool (*match)(IHttpCacheSpecificData *, void *), 
 }
 
 unsigned
-gs_cache_remove_if(gs_cache_t *cache, bool (*match)(IHttpCacheSpecificData *, void *), void *arg,
-                   CACHE_OPERATION op)
+gs_cache_remove_if(gs_cache_t *cache, const DWORD *hash,
+                   bool (*match)(IHttpCacheSpecificData *, void *), void *arg, CACHE_OPERATION op)
 {
-    return remove_matching(cache, match, arg, op, NULL, NULL);
+    return remove_matching(cache, hash, match, arg, op, NULL, NULL);
 }
 
 static HRESULT
@@ -599,14 +619,14 @@ gs_cache_operation(CACHE_OPERATION op, IHttpCacheKey *key, IHttpCacheSpecificDat
     case CACHE_OPERATION_DELETE: {
         struct match_key m = {key, IHttpCacheKey_GetHash(key), false};
 
-        return remove_matching(c, matches_key, &m, op, key, trace) > 0
+        return remove_matching(c, &m.hash, matches_key, &m, op, key, trace) > 0
                    ? S_OK
                    : HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
     }
     case CACHE_OPERATION_FLUSH_PREFIX: {
         struct match_key m = {key, 0, true};
 
-        remove_matching(c, matches_key, &m, op, key, trace);
+        remove_matching(c, NULL, matches_key, &m, op, key, trace);
         return S_OK;
     }
     case CACHE_OPERATION_ENUM:

@@ -80,10 +80,13 @@ HRESULT gs_cache_operation(CACHE_OPERATION op, IHttpCacheKey *key, IHttpCacheSpe
 
 /*
  * Removes every record of `cache` for which match(record, arg) is true,
- * raising `op` (DELETE or FLUSH_PREFIX) for each.  Number removed.
+ * raising `op` (DELETE or FLUSH_PREFIX) for each.  Number removed.  With
+ * `hash`, only records whose key hashes to *hash are looked at: one bucket,
+ * not the whole cache.
  */
-unsigned gs_cache_remove_if(gs_cache_t *cache, bool (*match)(IHttpCacheSpecificData *, void *),
-                            void *arg, CACHE_OPERATION op);
+unsigned gs_cache_remove_if(gs_cache_t *cache, const DWORD *hash,
+                            bool (*match)(IHttpCacheSpecificData *, void *), void *arg,
+                            CACHE_OPERATION op);
 
 /* The counters of a cache, summed over its shards. */
 void gs_cache_stats(gs_cache_t *cache, gs_cache_stats_t *out);

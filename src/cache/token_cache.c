@@ -63,6 +63,7 @@ gs_token_cache_add(IHttpTokenEntry *entry, IHttpTraceContext *trace)
     char user[GS_LOGON_MAX_FIELD * 4 + 1];
     struct same_user m = {user, record};
     gs_cache_t *cache = gs_cache_find(TOKEN_CACHE_NAME);
+    DWORD hash;
 
     if (cache == NULL
         || !gs_token_key_user(IHttpCacheSpecificData_GetCacheKey(record), user, sizeof(user)))
@@ -73,7 +74,8 @@ gs_token_cache_add(IHttpTokenEntry *entry, IHttpTraceContext *trace)
         return; /* disabled */
     }
     /* After the ADD, so that no moment exists where the user has no valid entry to race. */
-    gs_cache_remove_if(cache, is_same_user, &m, CACHE_OPERATION_DELETE);
+    hash = gs_token_user_hash(user);
+    gs_cache_remove_if(cache, &hash, is_same_user, &m, CACHE_OPERATION_DELETE);
 }
 
 unsigned
@@ -81,6 +83,11 @@ gs_token_cache_flush(const char *user)
 {
     struct same_user m = {user, NULL};
     gs_cache_t *cache = gs_cache_find(TOKEN_CACHE_NAME);
+    DWORD hash = user != NULL ? gs_token_user_hash(user) : 0;
 
-    return cache != NULL ? gs_cache_remove_if(cache, is_same_user, &m, CACHE_OPERATION_DELETE) : 0;
+    if (cache == NULL) {
+        return 0;
+    }
+    return gs_cache_remove_if(cache, user != NULL ? &hash : NULL, is_same_user, &m,
+                              CACHE_OPERATION_DELETE);
 }

@@ -368,5 +368,5 @@ gs_uri_cache_configure(const gs_cache_limits_t *limits)
     if (c == NULL) {
         gs_panic("cannot define the URI cache");
     }
-    gs_cache_remove_if(c, every, NULL, CACHE_OPERATION_FLUSH_PREFIX);
+    gs_cache_remove_if(c, NULL, every, NULL, CACHE_OPERATION_FLUSH_PREFIX);
 }

@@ -96,6 +96,12 @@ to_utf8(const wchar_t *ws, size_t count, char *out)
     return n;
 }
 
+size_t
+gs_wide_from_utf8_into(const char *s, size_t len, wchar_t *out)
+{
+    return to_wide(s, len, out);
+}
+
 wchar_t *
 gs_wide_from_utf8(gs_pool_t *pool, const char *s, size_t len, size_t *out_len)
 {

@@ -18,6 +18,9 @@ wchar_t *gs_wide_from_utf8(gs_pool_t *pool, const char *s, size_t len, size_t *o
 /* Converts a NUL-terminated wide string (at most max characters) into pool memory. */
 char *gs_utf8_from_wide(gs_pool_t *pool, const wchar_t *ws, size_t max, size_t *out_len);
 
+/* Converts s[0..len) into out, which holds at least len + 1 wide characters; the length. */
+size_t gs_wide_from_utf8_into(const char *s, size_t len, wchar_t *out);
+
 /* The same into malloc() memory, for objects that outlive a request (module names). */
 wchar_t *gs_wide_dup(const char *s);
 char *gs_utf8_dup(const wchar_t *ws);

@@ -1,34 +1,66 @@
 #include "password_hash.h"
 #include "core/util.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/random.h>
 
-#define KEY_BYTES 32
+#define KEY_BYTES   32
+#define BLOCK_BYTES 64 /* SHA-256's block: HMAC pads the key to it */
 
-static unsigned char key[KEY_BYTES];
-static EVP_MAC *hmac;
+/*
+ * HMAC-SHA256 (RFC 2104) under a random key made at the first use: the
+ * digest states after the key's inner and outer pads are computed once, and
+ * each MAC copies them and finishes, so that a lookup of the token cache
+ * costs two short hashes, not a key schedule.  The key itself is not kept.
+ */
+static EVP_MD_CTX *inner_keyed, *outer_keyed;
 static pthread_once_t keyed = PTHREAD_ONCE_INIT;
 static pthread_key_t thread_ctx; /* frees a thread's context when it exits */
 
 static void
 free_ctx(void *ctx)
 {
-    EVP_MAC_CTX_free(ctx);
+    EVP_MD_CTX_free(ctx);
+}
+
+static void
+set_key(const unsigned char key[KEY_BYTES])
+{
+    unsigned char ipad[BLOCK_BYTES], opad[BLOCK_BYTES];
+
+    for (unsigned i = 0; i < BLOCK_BYTES; i++) {
+        unsigned char k = i < KEY_BYTES ? key[i] : 0;
+
+        ipad[i] = k ^ 0x36;
+        opad[i] = k ^ 0x5c;
+    }
+    if (inner_keyed == NULL) {
+        inner_keyed = EVP_MD_CTX_new();
+        outer_keyed = EVP_MD_CTX_new();
+    }
+    if (inner_keyed == NULL || outer_keyed == NULL
+        || !EVP_DigestInit_ex(inner_keyed, EVP_sha256(), NULL)
+        || !EVP_DigestUpdate(inner_keyed, ipad, sizeof(ipad))
+        || !EVP_DigestInit_ex(outer_keyed, EVP_sha256(), NULL)
+        || !EVP_DigestUpdate(outer_keyed, opad, sizeof(opad)))
+    {
+        gs_panic("OpenSSL has no SHA-256");
+    }
+    OPENSSL_cleanse(ipad, sizeof(ipad));
+    OPENSSL_cleanse(opad, sizeof(opad));
 }
 
 static void
 make_key(void)
 {
+    unsigned char key[KEY_BYTES];
     size_t got = 0;
 
-    hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (hmac == NULL || pthread_key_create(&thread_ctx, free_ctx) != 0) {
-        gs_panic("OpenSSL has no HMAC");
+    if (pthread_key_create(&thread_ctx, free_ctx) != 0) {
+        gs_panic("no thread-specific key for the password hash");
     }
     while (got < sizeof(key)) {
         ssize_t n = getrandom(key + got, sizeof(key) - got, 0);
@@ -38,44 +70,41 @@ make_key(void)
         }
         got += (size_t) n;
     }
+    set_key(key);
+    OPENSSL_cleanse(key, sizeof(key));
 }
 
-/*
- * HMAC-SHA256 of a then b under the process's key, into mac (32 bytes).
- * Each thread keeps a context keyed once: re-initialising it without a key
- * reuses the key (OpenSSL 3), so a lookup of the token cache costs two
- * SHA-256 compressions, not a context and a key schedule.
- */
+void
+gs_password_hash_set_key_for_tests(const unsigned char key[32])
+{
+    pthread_once(&keyed, make_key);
+    set_key(key);
+}
+
+/* HMAC-SHA256 of a then b under the process's key, into mac (32 bytes). */
 static void
 mac_of(const void *a, size_t alen, const void *b, size_t blen, unsigned char mac[32])
 {
-    static _Thread_local EVP_MAC_CTX *ctx;
-    unsigned char out[EVP_MAX_MD_SIZE];
-    size_t len = 0;
+    static _Thread_local EVP_MD_CTX *ctx;
+    unsigned char inner[EVP_MAX_MD_SIZE];
+    unsigned len = 0, outer_len = 0;
 
     pthread_once(&keyed, make_key);
     if (ctx == NULL) {
-        char digest[] = "SHA256";
-        OSSL_PARAM params[] = {
-            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-            OSSL_PARAM_construct_end(),
-        };
-
-        ctx = EVP_MAC_CTX_new(hmac);
-        if (ctx == NULL || !EVP_MAC_init(ctx, key, sizeof(key), params)) {
+        ctx = EVP_MD_CTX_new();
+        if (ctx == NULL) {
             gs_panic("HMAC-SHA256 failed");
         }
         pthread_setspecific(thread_ctx, ctx);
-    } else if (!EVP_MAC_init(ctx, NULL, 0, NULL)) {
-        gs_panic("HMAC-SHA256 failed");
     }
-    if (!EVP_MAC_update(ctx, a, alen) || !EVP_MAC_update(ctx, b, blen)
-        || !EVP_MAC_final(ctx, out, &len, sizeof(out)) || len != 32)
+    if (!EVP_MD_CTX_copy_ex(ctx, inner_keyed) || !EVP_DigestUpdate(ctx, a, alen)
+        || !EVP_DigestUpdate(ctx, b, blen) || !EVP_DigestFinal_ex(ctx, inner, &len) || len != 32
+        || !EVP_MD_CTX_copy_ex(ctx, outer_keyed) || !EVP_DigestUpdate(ctx, inner, len)
+        || !EVP_DigestFinal_ex(ctx, mac, &outer_len) || outer_len != 32)
     {
         gs_panic("HMAC-SHA256 failed");
     }
-    memcpy(mac, out, 32);
-    OPENSSL_cleanse(out, sizeof(out));
+    OPENSSL_cleanse(inner, sizeof(inner));
 }
 
 void

@@ -22,6 +22,9 @@ void gs_password_hash(const char *user, const char *password, char out[GS_PASSWO
  */
 void gs_keyed_digest(char tag, const void *data, size_t len, uint8_t *out, size_t n);
 
+/* Replaces the random key (tests only: known-answer checks against OpenSSL's HMAC). */
+void gs_password_hash_set_key_for_tests(const unsigned char key[32]);
+
 /* Constant-time equality of two hashes. */
 bool gs_password_hash_equal(const char *a, const char *b);
 

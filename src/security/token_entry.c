@@ -68,7 +68,7 @@ static bool
 equal_to(const wchar_t *user, DWORD method, const wchar_t *hash, IHttpCacheKey *pCacheCompareKey)
 {
     IHttpTokenKey *other = (IHttpTokenKey *) pCacheCompareKey;
-    char a[GS_PASSWORD_HASH_HEX + 1], b[GS_PASSWORD_HASH_HEX + 1];
+    unsigned diff = 0;
     PCWSTR name, h;
 
     if (other == NULL || !GuiseKeyHasCacheName(pCacheCompareKey, TOKEN_CACHE_NAME)
@@ -84,11 +84,11 @@ equal_to(const wchar_t *user, DWORD method, const wchar_t *hash, IHttpCacheKey *
     if (h == NULL || wcslen(h) != GS_PASSWORD_HASH_HEX) {
         return false;
     }
-    for (unsigned i = 0; i <= GS_PASSWORD_HASH_HEX; i++) {
-        a[i] = (char) hash[i];
-        b[i] = (char) h[i];
+    /* Constant time: every character is compared whatever the first difference. */
+    for (unsigned i = 0; i < GS_PASSWORD_HASH_HEX; i++) {
+        diff |= (unsigned) (hash[i] ^ h[i]);
     }
-    return gs_password_hash_equal(a, b);
+    return diff == 0;
 }
 
 static bool
@@ -221,16 +221,19 @@ static const IHttpTokenEntryVtbl entry_vtbl = {
     .GetSid = entry_GetSid,
 };
 
-/* The hash of a key names the user and the method, as equality does (not the password). */
-static DWORD
-key_hash_of(const char *user, DWORD logon_method)
+DWORD
+gs_token_user_hash(const char *user)
 {
     DWORD h = 2166136261u;
 
     for (const char *p = user; *p != '\0'; p++) {
         h = (h ^ (unsigned char) *p) * 16777619u;
     }
-    return (h ^ logon_method) * 16777619u;
+    /* Finished with a mix: the cache picks shards by the high bits. */
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    return h;
 }
 
 static void
@@ -256,7 +259,7 @@ gs_token_entry_create(gs_token_t *token, const char *user,
     e->user = gs_wide_dup(user);
     e->method = logon_method;
     hash_to_wide(hash, e->hash);
-    e->key_hash = key_hash_of(user, logon_method);
+    e->key_hash = gs_token_user_hash(user);
     return &e->IHttpTokenEntry_iface;
 }
 
@@ -316,18 +319,15 @@ gs_token_probe_init(gs_token_probe_t *probe, const char *user,
                     const char hash[GS_PASSWORD_HASH_HEX + 1], DWORD logon_method)
 {
     size_t len = strlen(user);
-    wchar_t *wide;
 
     if (len > GS_LOGON_MAX_FIELD || !gs_utf8_valid(user, len)) {
         return false;
     }
-    wide = gs_wide_dup(user);
-    wcscpy(probe->user, wide); /* at most one character per byte */
-    free(wide);
+    gs_wide_from_utf8_into(user, len, probe->user); /* at most one character per byte */
     probe->IHttpTokenKey_iface.lpVtbl = &probe_vtbl;
     probe->method = logon_method;
     hash_to_wide(hash, probe->hash);
-    probe->key_hash = key_hash_of(user, logon_method);
+    probe->key_hash = gs_token_user_hash(user);
     return true;
 }
 

@@ -42,6 +42,12 @@ typedef struct {
 bool gs_token_probe_init(gs_token_probe_t *probe, const char *user,
                          const char hash[GS_PASSWORD_HASH_HEX + 1], DWORD logon_method);
 
+/*
+ * The hash of the TOKEN keys of user: the user name alone, so that every
+ * entry of a user (whatever the password or logon method) is in one bucket.
+ */
+DWORD gs_token_user_hash(const char *user);
+
 /* The user name of a TOKEN key (entry or probe), as UTF-8 into out; false if it does not fit. */
 bool gs_token_key_user(IHttpCacheKey *key, char *out, size_t cap);
 

@@ -663,9 +663,10 @@ test_token_keys_match_user_method_and_password(void **state)
     assert_false(IHttpCacheKey_GetIsEqual(k, k_method));
     assert_false(IHttpCacheKey_GetIsEqual(k, k_user));
     assert_false(IHttpCacheKey_GetIsPrefix(k, k_good));
-    /* The hash names user and method, as equality does, not the password. */
+    /* The hash names the user alone: all of a user's entries share a bucket. */
     assert_int_equal(IHttpCacheKey_GetHash(k), IHttpCacheKey_GetHash(k_bad));
-    assert_int_not_equal(IHttpCacheKey_GetHash(k), IHttpCacheKey_GetHash(k_method));
+    assert_int_equal(IHttpCacheKey_GetHash(k), IHttpCacheKey_GetHash(k_method));
+    assert_int_not_equal(IHttpCacheKey_GetHash(k), IHttpCacheKey_GetHash(k_user));
     /* The key shows a hash of the password, never the password. */
     assert_int_equal(wcslen(IHttpTokenKey_GetPasswordHash((IHttpTokenKey *) k)),
                      GS_PASSWORD_HASH_HEX);
