@@ -402,9 +402,12 @@ retrieve(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData **out, IHttpT
         record = n->record;
         IHttpCacheSpecificData_ReferenceCacheData(record);
         IHttpCacheSpecificData_ResetTTL(record);
-        n->used = atomic_fetch_add_explicit(&c->clock, 1, memory_order_relaxed);
-        lru_unlink(n);
-        lru_push_newest(s, n);
+        /* The record used last of all already: a hot record costs no shared write. */
+        if (n->used + 1 != atomic_load_explicit(&c->clock, memory_order_relaxed)) {
+            n->used = atomic_fetch_add_explicit(&c->clock, 1, memory_order_relaxed);
+            lru_unlink(n);
+            lru_push_newest(s, n);
+        }
         s->hits++;
     } else {
         s->misses++;

@@ -22,6 +22,7 @@
 #include "security/token_entry.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -30,17 +31,41 @@
 
 static IGuiseServer *guise;
 
+/* A request's; what a logon needs is kept only when the cache missed. */
 struct basic {
     CHttpModule CHttpModule_iface;
     IHttpContext *ctx;
-    char remote_name[GS_BASIC_MAX_FIELD + 1]; /* as the client gave it */
-    char account[GS_BASIC_MAX_FIELD + 1];     /* the account logged on: the cache entry's */
-    char hash[GS_PASSWORD_HASH_HEX + 1];      /* of the password, for the cache entry */
+    char *remote_name;                   /* as the client gave it */
+    char *account;                       /* the account logged on: the cache entry's */
+    char hash[GS_PASSWORD_HASH_HEX + 1]; /* of the password, for the cache entry */
     DWORD method;
     /* set by the logon thread, read on the loop after the completion */
     gs_logon_result_t result;
     gs_token_t *token;
 };
+
+/*
+ * This thread's last user: a user returning with the same cache entry and
+ * the same name costs a reference, not a new IHttpUser.  The entry is
+ * referenced, so its address cannot be another entry's; the cache decides
+ * every time whether it is still good.  GL_THREAD_CLEANUP lets go of it.
+ */
+static _Thread_local struct {
+    IHttpTokenEntry *entry;
+    IHttpUser *user;
+    char remote_name[GS_BASIC_MAX_FIELD + 1];
+} last;
+
+static void
+forget_last(void)
+{
+    if (last.user != NULL) {
+        IHttpUser_DereferenceUser(last.user);
+        IHttpTokenEntry_DereferenceCacheData(last.entry);
+        last.user = NULL;
+        last.entry = NULL;
+    }
+}
 
 static DWORD
 logon_method(PCSTR text)
@@ -99,11 +124,19 @@ logon_done(void *arg, gs_logon_result_t result, gs_token_t *token, const char *r
 static void
 set_user(IAuthenticationProvider *provider, IHttpTokenEntry *entry, const char *remote_name)
 {
-    gs_token_t *token = gs_token_from_handle(IHttpTokenEntry_GetImpersonationToken(entry));
+    gs_token_t *token;
 
-    gs_token_ref(token);
-    IAuthenticationProvider_SetUser(provider,
-                                    gs_http_user_create(token, token->name, remote_name, L"Basic"));
+    if (last.entry != entry || strcmp(last.remote_name, remote_name) != 0) {
+        forget_last();
+        token = gs_token_from_handle(IHttpTokenEntry_GetImpersonationToken(entry));
+        gs_token_ref(token);
+        last.user = gs_http_user_create(token, token->name, remote_name, L"Basic");
+        last.entry = entry;
+        IHttpTokenEntry_ReferenceCacheData(entry);
+        snprintf(last.remote_name, sizeof(last.remote_name), "%s", remote_name);
+    }
+    IHttpUser_ReferenceUser(last.user);
+    IAuthenticationProvider_SetUser(provider, last.user);
 }
 
 static REQUEST_NOTIFICATION_STATUS
@@ -148,7 +181,6 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     case GS_BASIC_OK:
         break;
     }
-    snprintf(m->remote_name, sizeof(m->remote_name), "%s", user);
     account = account_of(user, IGuiseConfigElement_GetAttribute(section, "defaultLogonDomain"));
     if (account == NULL || account[0] == '\0') {
         explicit_bzero(password, sizeof(password));
@@ -164,11 +196,12 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
             : gs_token_cache_find(account, m->hash, m->method, IHttpContext_GetTraceContext(ctx));
     if (entry != NULL) {
         explicit_bzero(password, sizeof(password));
-        set_user(provider, entry, m->remote_name);
+        set_user(provider, entry, user);
         IHttpTokenEntry_DereferenceCacheData(entry);
         return RQ_NOTIFICATION_CONTINUE;
     }
-    snprintf(m->account, sizeof(m->account), "%s", account);
+    m->remote_name = gs_xstrdup(user);
+    m->account = gs_xstrdup(account);
     m->ctx = ctx;
     gs_logon_start(account, password, m->method, client, logon_done, m);
     explicit_bzero(password, sizeof(password));
@@ -269,6 +302,9 @@ basic_Dispose(CHttpModule *This)
 
     gs_token_unref(m->token); /* an answer nobody took (the request ended first) */
     m->token = NULL;
+    free(m->remote_name);
+    free(m->account);
+    m->remote_name = m->account = NULL;
     explicit_bzero(m->hash, sizeof(m->hash));
 }
 
@@ -288,8 +324,10 @@ factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleA
     if (m == NULL) {
         return HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY);
     }
-    memset(m, 0, sizeof(*m));
     m->CHttpModule_iface.lpVtbl = &basic_vtbl;
+    m->ctx = NULL;
+    m->remote_name = m->account = NULL;
+    m->token = NULL;
     *ppModule = &m->CHttpModule_iface;
     return S_OK;
 }
@@ -307,6 +345,28 @@ static const IHttpModuleFactoryVtbl factory_vtbl = {
 
 static IHttpModuleFactory factory = {&factory_vtbl};
 
+static GLOBAL_NOTIFICATION_STATUS
+global_OnGlobalThreadCleanup(CGlobalModule *This, IGlobalThreadCleanupProvider *provider)
+{
+    (void) This;
+    (void) provider;
+    forget_last();
+    return GL_NOTIFICATION_CONTINUE;
+}
+
+static VOID
+global_Terminate(CGlobalModule *This)
+{
+    (void) This;
+}
+
+static const CGlobalModuleVtbl global_vtbl = {
+    .OnGlobalThreadCleanup = global_OnGlobalThreadCleanup,
+    .Terminate = global_Terminate,
+};
+
+static CGlobalModule global = {&global_vtbl};
+
 HRESULT
 gs_register_basic_auth(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModuleInfo,
                        IHttpServer *pGlobalInfo)
@@ -319,6 +379,10 @@ gs_register_basic_auth(DWORD dwServerVersion, IHttpModuleRegistrationInfo *pModu
     if (SUCCEEDED(hr)) {
         hr = IHttpModuleRegistrationInfo_SetRequestNotifications(
             pModuleInfo, &factory, RQ_AUTHENTICATE_REQUEST | RQ_SEND_RESPONSE, 0);
+    }
+    if (SUCCEEDED(hr)) {
+        hr = IHttpModuleRegistrationInfo_SetGlobalNotifications(pModuleInfo, &global,
+                                                                GL_THREAD_CLEANUP);
     }
     return hr;
 }

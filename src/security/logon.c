@@ -308,7 +308,8 @@ bool
 gs_logon_guarded(const char *user, const gs_sockaddr_t *client)
 {
     job_t probe = {.user = (char *) user};
-    uint64_t now = now_ms();
+    struct timespec ts;
+    uint64_t now;
     bool guarded = false;
 
     if (client != NULL && client->sa.sa_family == AF_INET) {
@@ -325,8 +326,11 @@ gs_logon_guarded(const char *user, const gs_sockaddr_t *client)
         }
         pthread_mutex_unlock(&pool.mu);
     }
+    /* The coarse clock (a few ms behind) is enough against a 15-minute window, and cheaper. */
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    now = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
     if (!guarded && gs_throttle_recent(now)) {
-        guarded = gs_throttle_watched(user, probe.has_client ? &probe.client : NULL, now);
+        guarded = gs_throttle_watched(user, probe.has_client ? &probe.client : NULL, now_ms());
     }
     return guarded;
 }

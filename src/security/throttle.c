@@ -161,7 +161,8 @@ gs_throttle_recent(uint64_t now_ms)
 {
     uint64_t last = atomic_load_explicit(&last_failure_ms, memory_order_relaxed);
 
-    return last != 0 && now_ms - last < GS_THROTTLE_FORGET_MS;
+    /* A clock a little behind the one failures are stamped with counts as recent. */
+    return last != 0 && (now_ms < last || now_ms - last < GS_THROTTLE_FORGET_MS);
 }
 
 void

@@ -34,8 +34,8 @@ reference(const char *user, const char *password, char out[GS_PASSWORD_HASH_HEX 
 static void
 test_it_is_hmac_sha256_of_user_nul_password(void **state)
 {
-    const char *cases[][2] = {{"alice", "secret"}, {"", ""}, {"bob", ""}, {"", "pw"},
-                              {"ünïcødé", "pässwörd ✓"}};
+    const char *cases[][2] = {
+        {"alice", "secret"}, {"", ""}, {"bob", ""}, {"", "pw"}, {"ünïcødé", "pässwörd ✓"}};
     char got[GS_PASSWORD_HASH_HEX + 1], want[GS_PASSWORD_HASH_HEX + 1];
 
     (void) state;
