@@ -26,7 +26,7 @@ struct entry {
 
 static struct entry table[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_uint_fast64_t last_failure_ms; /* 0: none yet */
+static atomic_uint_fast64_t last_watched_ms; /* a failure past the free ones; 0: none yet */
 
 static void
 user_key(uint8_t out[DIGEST], const char *user)
@@ -159,7 +159,7 @@ gs_throttle_watched(const char *user, const gs_sockaddr_t *client, uint64_t now_
 bool
 gs_throttle_recent(uint64_t now_ms)
 {
-    uint64_t last = atomic_load_explicit(&last_failure_ms, memory_order_relaxed);
+    uint64_t last = atomic_load_explicit(&last_watched_ms, memory_order_relaxed);
 
     /* A clock a little behind the one failures are stamped with counts as recent. */
     return last != 0 && (now_ms < last || now_ms - last < GS_THROTTLE_FORGET_MS);
@@ -170,22 +170,27 @@ gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_m
 {
     uint8_t ukey[DIGEST], akey[DIGEST];
     bool has_address = address_key(akey, client);
+    bool watched = false;
     struct entry *u, *a;
 
     user_key(ukey, user);
-    atomic_store_explicit(&last_failure_ms, now_ms > 0 ? now_ms : 1, memory_order_relaxed);
     pthread_mutex_lock(&lock);
     u = find(ukey, true, now_ms, NULL);
     if (u != NULL) {
         u->failures++;
         u->last_ms = now_ms;
+        watched = u->failures >= GS_THROTTLE_FREE_FAILURES;
     }
     if (has_address) {
         a = find(akey, true, now_ms, u);
         if (a != NULL) {
             a->failures++;
             a->last_ms = now_ms;
+            watched = watched || a->failures >= GS_THROTTLE_FREE_FAILURES;
         }
+    }
+    if (watched) {
+        atomic_store_explicit(&last_watched_ms, now_ms > 0 ? now_ms : 1, memory_order_relaxed);
     }
     pthread_mutex_unlock(&lock);
 }

@@ -29,7 +29,11 @@ unsigned gs_throttle_wait_ms(const char *user, const gs_sockaddr_t *client, uint
 /* Has the user or the address used up its free failures (so its logons go one at a time)? */
 bool gs_throttle_watched(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);
 
-/* Could anyone be watched?  false when no failure happened within GS_THROTTLE_FORGET_MS. */
+/*
+ * Could anyone be watched?  false unless a name or an address used up its
+ * free failures within GS_THROTTLE_FORGET_MS: then gs_throttle_watched need
+ * not be asked (it costs two keyed digests and the table's lock).
+ */
 bool gs_throttle_recent(uint64_t now_ms);
 
 void gs_throttle_failed(const char *user, const gs_sockaddr_t *client, uint64_t now_ms);

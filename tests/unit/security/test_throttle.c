@@ -296,6 +296,24 @@ test_a_flood_of_names_keeps_the_table_working(void **state)
     assert_int_equal(gs_throttle_wait_ms("flood-after", NULL, t + 5 * SLOTS), 250);
 }
 
+static void
+test_recent_says_whether_anyone_may_be_watched(void **state)
+{
+    const uint64_t t = EPOCH(50); /* after every other test's failures */
+    gs_sockaddr_t addr = v4("192.0.2.50");
+
+    (void) state;
+    assert_false(gs_throttle_recent(t));
+    fail_n("recent-alice", &addr, t, GS_THROTTLE_FREE_FAILURES - 1);
+    assert_false(gs_throttle_recent(t));            /* free failures watch nobody */
+    gs_throttle_failed("recent-bob", &addr, t + 1); /* the address's third */
+    assert_true(gs_throttle_recent(t + 1));
+    assert_true(gs_throttle_watched("recent-carol", &addr, t + 1));
+    assert_true(gs_throttle_recent(t)); /* a clock a little behind */
+    assert_true(gs_throttle_recent(t + 1 + GS_THROTTLE_FORGET_MS - 1));
+    assert_false(gs_throttle_recent(t + 1 + GS_THROTTLE_FORGET_MS));
+}
+
 int
 main(void)
 {
@@ -311,6 +329,7 @@ main(void)
         cmocka_unit_test(test_odd_names),
         cmocka_unit_test(test_long_names_are_not_confused),
         cmocka_unit_test(test_a_flood_of_names_keeps_the_table_working),
+        cmocka_unit_test(test_recent_says_whether_anyone_may_be_watched),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
