@@ -120,6 +120,35 @@ logon_done(void *arg, gs_logon_result_t result, gs_token_t *token, const char *r
     IHttpContext_PostCompletion(m->ctx, 0);
 }
 
+/*
+ * A section's settings, read once per thread and section version (a request
+ * holds its configuration, so the strings of the same version are alive).
+ */
+struct settings {
+    ULONGLONG version;
+    bool enabled;
+    PCSTR domain;
+    DWORD method;
+};
+
+static _Thread_local struct settings settings_cache;
+
+static const struct settings *
+settings_of(IGuiseConfigElement *section)
+{
+    ULONGLONG version = IGuiseConfigElement_GetVersion(section);
+
+    if (settings_cache.version != version || version == 0) {
+        settings_cache.version = version;
+        settings_cache.enabled =
+            strcmp(IGuiseConfigElement_GetAttribute(section, "enabled"), "true") == 0;
+        settings_cache.domain = IGuiseConfigElement_GetAttribute(section, "defaultLogonDomain");
+        settings_cache.method =
+            logon_method(IGuiseConfigElement_GetAttribute(section, "logonMethod"));
+    }
+    return &settings_cache;
+}
+
 /* The request's user: the token of a (cached) logon entry. */
 static void
 set_user(IAuthenticationProvider *provider, IHttpTokenEntry *entry, const char *remote_name)
@@ -156,6 +185,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     IHttpRequest *req = IHttpContext_GetRequest(ctx);
     IGuiseConfigElement *section;
     char user[GS_BASIC_MAX_FIELD + 1], password[GS_BASIC_MAX_FIELD + 1];
+    const struct settings *settings;
     const char *account;
     const gs_sockaddr_t *client;
     IHttpTokenEntry *entry;
@@ -163,9 +193,12 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     PCSTR value;
 
     if (IHttpContext_GetUser(ctx) != NULL
-        || FAILED(IGuiseServer_GetConfigSection(guise, ctx, BASIC_SECTION, &section))
-        || strcmp(IGuiseConfigElement_GetAttribute(section, "enabled"), "true") != 0)
+        || FAILED(IGuiseServer_GetConfigSection(guise, ctx, BASIC_SECTION, &section)))
     {
+        return RQ_NOTIFICATION_CONTINUE;
+    }
+    settings = settings_of(section);
+    if (!settings->enabled) {
         return RQ_NOTIFICATION_CONTINUE;
     }
     value = IHttpRequest_GetHeaderById(req, HttpHeaderAuthorization, &len);
@@ -181,13 +214,13 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     case GS_BASIC_OK:
         break;
     }
-    account = account_of(user, IGuiseConfigElement_GetAttribute(section, "defaultLogonDomain"));
+    account = account_of(user, settings->domain);
     if (account == NULL || account[0] == '\0') {
-        explicit_bzero(password, sizeof(password));
+        explicit_bzero(password, strlen(password));
         gs_log_info("logon of '%s' failed: no such account here", user);
         return fail(ctx, 401, 1, ERROR_LOGON_FAILURE);
     }
-    m->method = logon_method(IGuiseConfigElement_GetAttribute(section, "logonMethod"));
+    m->method = settings->method;
     gs_password_hash(account, password, m->hash);
     client = (const gs_sockaddr_t *) IHttpRequest_GetRemoteAddress(req);
     entry =
@@ -195,7 +228,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
             ? NULL
             : gs_token_cache_find(account, m->hash, m->method, IHttpContext_GetTraceContext(ctx));
     if (entry != NULL) {
-        explicit_bzero(password, sizeof(password));
+        explicit_bzero(password, strlen(password));
         set_user(provider, entry, user);
         IHttpTokenEntry_DereferenceCacheData(entry);
         return RQ_NOTIFICATION_CONTINUE;
@@ -204,7 +237,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     m->account = gs_xstrdup(account);
     m->ctx = ctx;
     gs_logon_start(account, password, m->method, client, logon_done, m);
-    explicit_bzero(password, sizeof(password));
+    explicit_bzero(password, strlen(password));
     return RQ_NOTIFICATION_PENDING;
 }
 

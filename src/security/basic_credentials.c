@@ -66,7 +66,7 @@ gs_basic_parse(const char *value, size_t len, char *user, char *password)
     password[pass_len] = '\0';
     result = GS_BASIC_OK;
 out:
-    /* What was decoded may hold a password, whatever became of it. */
-    explicit_bzero(decoded, sizeof(decoded));
+    /* What was decoded may hold a password, whatever became of it (at most token_len bytes). */
+    explicit_bzero(decoded, token_len < sizeof(decoded) ? token_len : sizeof(decoded));
     return result;
 }
