@@ -276,7 +276,7 @@ srv_RegisterFileChangeMonitor(IHttpServer2 *This, PCWSTR pszPath, HANDLE hToken,
     if (ppFileMonitor != NULL) {
         *ppFileMonitor = NULL;
     }
-    return E_NOTIMPL; /* comes with the FILE cache */
+    return E_NOTIMPL; /* no monitors: the FILE cache revalidates each file it serves */
 }
 
 static HRESULT
