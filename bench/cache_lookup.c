@@ -251,7 +251,7 @@ fill_cache(unsigned entries)
     gs_cache_stats_t stats;
     double t0;
 
-    gs_token_cache_configure(&limits);
+    gs_token_cache_configure(&limits, 0);
     users = calloc(entries, sizeof(*users));
     if (users == NULL) {
         die("out of memory", 0);
@@ -275,7 +275,7 @@ fill_cache(unsigned entries)
         /* The entry takes over our reference on the token. */
         IHttpTokenEntry *entry = gs_token_entry_create(token, users[i].name, users[i].hash, METHOD);
 
-        gs_token_cache_add(entry, NULL);
+        gs_token_cache_add(entry, gs_token_cache_generation(), NULL);
         IHttpTokenEntry_DereferenceCacheData(entry); /* the cache keeps its own */
     }
     printf("add entries=%u us_per_add=%.1f\n", entries, (now() - t0) / entries * 1e6);

@@ -17,20 +17,40 @@
 
 #include <guise/httpserv.h>
 
-/* Defines the TOKEN cache, or changes its limits (on reload). */
-void gs_token_cache_configure(const gs_cache_limits_t *limits);
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GS_TOKEN_DEFAULT_MAX_AGE_MS (60u * 60 * 1000)
+
+/*
+ * Defines the TOKEN cache, or changes its limits (on reload).  max_age_ms:
+ * how long an entry may answer at all, used or not (0: the default).
+ */
+void gs_token_cache_configure(const gs_cache_limits_t *limits, unsigned max_age_ms);
+
+/* The flush generation: take it before a logon starts, give it to gs_token_cache_add. */
+uint64_t gs_token_cache_generation(void);
 
 /*
  * The entry of a logon of user with method and the password whose
- * gs_password_hash is hash (+1 for the caller), or NULL.
+ * gs_password_hash is hash (+1 for the caller), or NULL.  Only guise's own
+ * entries answer, and none older than the maximum age.
  */
 IHttpTokenEntry *gs_token_cache_find(const char *user, const char *hash, DWORD logon_method,
                                      IHttpTraceContext *trace);
 
-/* Caches the entry of a logon that just succeeded; the user's other entries go. */
-void gs_token_cache_add(IHttpTokenEntry *entry, IHttpTraceContext *trace);
+/*
+ * Caches the entry of a logon that just succeeded, unless the cache was
+ * flushed since `generation` was taken (the logon began before an account
+ * was locked); the account's other entries go.  Whether it was cached.
+ */
+bool gs_token_cache_add(IHttpTokenEntry *entry, uint64_t generation, IHttpTraceContext *trace);
 
-/* Removes the entries of user (NULL: every entry).  How many went. */
+/*
+ * Removes the entries of user (its account's, by uid, under whatever name
+ * they were typed, and any typed as user), or every entry for NULL; logons
+ * running now will not be cached.  How many went.
+ */
 unsigned gs_token_cache_flush(const char *user);
 
 #endif

@@ -84,6 +84,7 @@ build_token_cache(build_t *b)
     b->cfg->token_cache.enabled = strcmp(gs_node_attr(sec, "enabled"), "true") == 0;
     b->cfg->token_cache.ttl_s = (unsigned) strtoul(gs_node_attr(sec, "userTokenTTL"), NULL, 10);
     b->cfg->token_cache.max_entries = (unsigned) strtoul(gs_node_attr(sec, "maxEntries"), NULL, 10);
+    b->cfg->token_cache.max_age_s = (unsigned) strtoul(gs_node_attr(sec, "maxTokenAge"), NULL, 10);
 }
 
 /* ---- the file cache ------------------------------------------------------------- */

@@ -97,7 +97,7 @@ typedef struct gs_config {
     gs_cfg_node_t *server[GS_SCHEMA_SECTIONS]; /* server-level sections, merged with defaults */
     struct {
         bool enabled;
-        unsigned ttl_s, max_entries;
+        unsigned ttl_s, max_entries, max_age_s;
     } token_cache; /* system.applicationHost/tokenCache */
     struct {
         bool enabled;

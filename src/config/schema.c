@@ -216,6 +216,7 @@ static const gs_schema_attr_t token_cache_attrs[] = {
     {"enabled", GS_CFG_BOOL, "true", false, false, NULL, 0, 0},
     {"userTokenTTL", GS_CFG_UINT, "900", false, false, NULL, 1, 604800},
     {"maxEntries", GS_CFG_UINT, "10000", false, false, NULL, 1, 1000000},
+    {"maxTokenAge", GS_CFG_UINT, "3600", false, false, NULL, 1, 604800},
     END,
 };
 static const gs_schema_elem_t token_cache = {"tokenCache", token_cache_attrs, NULL, NULL, false};

@@ -78,6 +78,8 @@ connect_to(const char *path)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     struct timeval tv = {.tv_sec = ANSWER_TIMEOUT_S};
+    struct ucred peer = {0};
+    socklen_t peer_len = sizeof(peer);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
     if (fd == -1) {
@@ -93,6 +95,15 @@ connect_to(const char *path)
                 : e == ENOENT             ? " (is guise running, and with this --ctl-socket?)"
                 : e == ECONNREFUSED       ? " (no server listens on it: a stale socket)"
                                           : "");
+        close(fd);
+        return -1;
+    }
+    /* guise listens as root, before it takes its account: anyone else is an impostor. */
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_len) != 0 || peer.uid != 0) {
+        fprintf(stderr,
+                "guise ctl: %s is not guise's: the process listening on it is not root's "
+                "(uid %d)\n",
+                path, peer_len == sizeof(peer) ? (int) peer.uid : -1);
         close(fd);
         return -1;
     }
@@ -186,6 +197,11 @@ gs_ctl_client(int argc, char **argv)
     }
     close(fd);
     answer[len] = '\0';
+    for (char *c = answer; *c != '\0'; c++) { /* printed to a terminal: no control characters */
+        if ((*c > 0 && *c < 0x20 && *c != '\n') || *c == 0x7f) {
+            *c = '?';
+        }
+    }
     if (!sent && len == 0) {
         fprintf(stderr, "guise ctl: %s: cannot send the request: %s\n", path, strerror(send_errno));
         return 2;

@@ -59,6 +59,35 @@ fill_address(struct sockaddr_un *sa, const char *path)
     memcpy(sa->sun_path, path, strlen(path) + 1); /* length checked by the options */
 }
 
+/*
+ * Whoever may write in the socket's directory could put a socket of their
+ * own in its place, and root's `guise ctl` would talk to it: the directory
+ * must be ours (or root's), and nobody else's to write in.
+ */
+static int
+check_directory(const char *path, const char *dir)
+{
+    struct stat st;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd == -1 || fstat(fd, &st) != 0) {
+        gs_log_error("control socket %s: its directory %s: %s", path, dir, strerror(errno));
+        if (fd != -1) {
+            close(fd);
+        }
+        return -1;
+    }
+    close(fd);
+    if ((st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & 022) != 0) {
+        gs_log_error("control socket %s: its directory %s may be written by others (owner uid %u, "
+                     "mode %04o): another account could put a socket of its own there; use a "
+                     "directory only root writes in (--ctl-socket PATH), or --ctl-socket none",
+                     path, dir, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
 /* The directory of path, made 0700 if missing (one level: a typo does not grow a tree). */
 static int
 make_directory(const char *path)
@@ -74,15 +103,13 @@ make_directory(const char *path)
     *slash = '\0';
     if (mkdir(dir, 0700) == 0) {
         gs_log_info("made %s (mode 0700) for the control socket", dir);
-        return 0;
+    } else if (errno != EEXIST) {
+        gs_log_error("control socket %s: cannot make its directory %s: %s; give --ctl-socket PATH "
+                     "elsewhere, or --ctl-socket none",
+                     path, dir, strerror(errno));
+        return -1;
     }
-    if (errno == EEXIST) {
-        return 0;
-    }
-    gs_log_error("control socket %s: cannot make its directory %s: %s; give --ctl-socket PATH "
-                 "elsewhere, or --ctl-socket none",
-                 path, dir, strerror(errno));
-    return -1;
+    return check_directory(path, dir);
 }
 
 /*

@@ -39,6 +39,7 @@ struct basic {
     char *account;                       /* the account logged on: the cache entry's */
     char hash[GS_PASSWORD_HASH_HEX + 1]; /* of the password, for the cache entry */
     DWORD method;
+    uint64_t generation; /* the TOKEN cache's, when the logon began */
     /* set by the logon thread, read on the loop after the completion */
     gs_logon_result_t result;
     gs_token_t *token;
@@ -157,7 +158,7 @@ set_user(IAuthenticationProvider *provider, IHttpTokenEntry *entry, const char *
 
     if (last.entry != entry || strcmp(last.remote_name, remote_name) != 0) {
         forget_last();
-        token = gs_token_from_handle(IHttpTokenEntry_GetImpersonationToken(entry));
+        token = gs_token_entry_token(entry); /* the cache answers with its own entries only */
         gs_token_ref(token);
         last.user = gs_http_user_create(token, token->name, remote_name, L"Basic");
         last.entry = entry;
@@ -235,6 +236,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     }
     m->remote_name = gs_xstrdup(user);
     m->account = gs_xstrdup(account);
+    m->generation = gs_token_cache_generation();
     m->ctx = ctx;
     gs_logon_start(account, password, m->method, client, logon_done, m);
     explicit_bzero(password, strlen(password));
@@ -257,7 +259,7 @@ basic_OnAsyncCompletion(CHttpModule *This, IHttpContext *ctx, DWORD dwNotificati
     switch (m->result) {
     case GS_LOGON_OK:
         entry = gs_token_entry_create(token, m->account, m->hash, m->method);
-        gs_token_cache_add(entry, IHttpContext_GetTraceContext(ctx));
+        gs_token_cache_add(entry, m->generation, IHttpContext_GetTraceContext(ctx));
         /* The provider of RQ_AUTHENTICATE_REQUEST comes back with its completion. */
         set_user((IAuthenticationProvider *) provider, entry, m->remote_name);
         IHttpTokenEntry_DereferenceCacheData(entry);

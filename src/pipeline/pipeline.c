@@ -159,7 +159,7 @@ configure_caches(const gs_config_t *cfg)
         (size_t) cfg->file_cache.max_total_size,
     };
 
-    gs_token_cache_configure(&limits);
+    gs_token_cache_configure(&limits, cfg->token_cache.max_age_s * 1000u);
     if (!limits.enabled) {
         gs_token_cache_flush(NULL);
     }

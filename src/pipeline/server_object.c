@@ -376,6 +376,7 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
     gs_token_t *token = NULL;
     gs_logon_result_t result;
     char hash[GS_PASSWORD_HASH_HEX + 1];
+    uint64_t generation = 0;
     char *user, *password;
     HRESULT hr = S_OK;
 
@@ -392,6 +393,7 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
         result = GS_LOGON_BAD_CREDENTIALS;
     } else {
         gs_password_hash(user, password, hash);
+        generation = gs_token_cache_generation();
         if (!gs_logon_guarded(user, (const gs_sockaddr_t *) pSockAddr)) {
             *ppTokenEntry = gs_token_cache_find(user, hash, dwLogonMethod, pHttpTraceContext);
         }
@@ -403,7 +405,7 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
     case GS_LOGON_OK:
         if (*ppTokenEntry == NULL) {
             *ppTokenEntry = gs_token_entry_create(token, user, hash, dwLogonMethod);
-            gs_token_cache_add(*ppTokenEntry, pHttpTraceContext);
+            gs_token_cache_add(*ppTokenEntry, generation, pHttpTraceContext);
         }
         break;
     case GS_LOGON_REFUSED:

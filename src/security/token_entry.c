@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -23,6 +24,7 @@ struct token_entry {
     wchar_t hash[GS_PASSWORD_HASH_HEX + 1];
     DWORD method;
     DWORD key_hash;
+    uint64_t created_ms; /* coarse monotonic clock */
 };
 
 static inline struct token_entry *
@@ -260,7 +262,43 @@ gs_token_entry_create(gs_token_t *token, const char *user,
     e->method = logon_method;
     hash_to_wide(hash, e->hash);
     e->key_hash = gs_token_user_hash(user);
+    e->created_ms = gs_token_entry_now_ms();
     return &e->IHttpTokenEntry_iface;
+}
+
+uint64_t
+gs_token_entry_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+bool
+gs_token_entry_is_own(IHttpTokenEntry *entry)
+{
+    return entry != NULL && entry->lpVtbl == &entry_vtbl;
+}
+
+gs_token_t *
+gs_token_entry_token(IHttpTokenEntry *entry)
+{
+    return gs_token_entry_is_own(entry) ? from_entry(entry)->token : NULL;
+}
+
+uint64_t
+gs_token_entry_created_ms(IHttpTokenEntry *entry)
+{
+    return gs_token_entry_is_own(entry) ? from_entry(entry)->created_ms : 0;
+}
+
+bool
+gs_token_entry_matches(IHttpTokenEntry *entry, gs_token_probe_t *probe)
+{
+    return gs_token_entry_is_own(entry)
+           && equal_to(probe->user, probe->method, probe->hash,
+                       (IHttpCacheKey *) &from_entry(entry)->IHttpTokenKey_iface);
 }
 
 /* ---- the probe: a key without an entry ------------------------------------------------- */

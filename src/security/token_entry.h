@@ -14,6 +14,7 @@
 #include "token.h"
 
 #include <guise/httpserv.h>
+#include <stdint.h>
 #include <wchar.h>
 
 /*
@@ -41,6 +42,22 @@ typedef struct {
  * UTF-8. */
 bool gs_token_probe_init(gs_token_probe_t *probe, const char *user,
                          const char hash[GS_PASSWORD_HASH_HEX + 1], DWORD logon_method);
+
+/* Is this one of guise's own entries (not a module's record in the TOKEN cache)? */
+bool gs_token_entry_is_own(IHttpTokenEntry *entry);
+
+/* An own entry's token (borrowed, valid while the entry is held), NULL for any other. */
+gs_token_t *gs_token_entry_token(IHttpTokenEntry *entry);
+
+/* When an own entry was made (gs_token_entry_now_ms's clock); 0 for any other. */
+uint64_t gs_token_entry_created_ms(IHttpTokenEntry *entry);
+uint64_t gs_token_entry_now_ms(void);
+
+/*
+ * Is entry an own entry whose key equals probe?  guise's own comparison,
+ * whatever the record's key says of itself.
+ */
+bool gs_token_entry_matches(IHttpTokenEntry *entry, gs_token_probe_t *probe);
 
 /*
  * The hash of the TOKEN keys of user: the user name alone, so that every

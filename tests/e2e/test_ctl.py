@@ -10,11 +10,13 @@ socket is root's, and guise impersonates only when started as root.
 """
 import base64
 import os
+import pwd
 import random
 import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -364,6 +366,51 @@ def test_a_socket_that_cannot_be_made_refuses_the_start(guise, accounts, ctl_dir
     err = server.stderr()
     assert f"control socket {sock}: cannot make its directory" in err, err
     assert "listening" not in err
+
+
+@pytest.mark.parametrize("how", ["mode 0777", "nobody's"])
+def test_a_directory_others_may_write_in_refuses_the_start(guise, accounts, ctl_dir, how):
+    """Whoever may write there could put a socket of their own in place of guise's."""
+    d = ctl_dir / "shared"
+    d.mkdir()
+    if how == "mode 0777":
+        d.chmod(0o777)
+    else:
+        os.chown(d, pwd.getpwnam("nobody").pw_uid, -1)
+    server = start(guise, accounts, d / "ctl.sock", wait=False)
+    assert server.wait(scaled(10)) == 1
+    err = server.stderr()
+    assert "may be written by others" in err and "listening" not in err, err
+
+
+IMPOSTOR = r"""
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(1)
+c, _ = s.accept()
+c.recv(1024)
+c.sendall(b"ok removed=1\n")
+"""
+
+
+def test_the_client_refuses_a_socket_that_is_not_roots(ctl_dir):
+    """An account that could put a socket where root looks for guise's is not believed."""
+    ctl_dir.chmod(0o711)
+    d = ctl_dir / "theirs"
+    d.mkdir()
+    os.chown(d, pwd.getpwnam("nobody").pw_uid, -1)
+    sock = d / "ctl.sock"
+    impostor = subprocess.Popen([*SETPRIV, sys.executable, "-c", IMPOSTOR, str(sock)],
+                                stdin=subprocess.DEVNULL)
+    try:
+        assert wait_until(sock.exists, scaled(5)), "the impostor never listened"
+        done = ctl(sock, "flush-tokens", "alice")
+        assert done.returncode == 2, done
+        assert "is not guise's" in done.stderr and "ok" not in done.stdout, done
+    finally:
+        impostor.kill()
+        impostor.wait()
 
 
 def test_the_socket_file_goes_at_sigterm(guise, accounts, ctl_dir):

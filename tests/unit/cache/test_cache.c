@@ -13,6 +13,7 @@
 #include <guise/httpcach.h>
 
 #include <pthread.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <cmocka.h>
 
@@ -682,15 +684,15 @@ test_a_new_password_removes_the_users_other_entries(void **state)
     IHttpTokenEntry *e_old, *e_new, *e_bob, *got;
 
     (void) state;
-    gs_token_cache_configure(&limits);
+    gs_token_cache_configure(&limits, 0);
     gs_password_hash("alice", "old", old);
     gs_password_hash("alice", "new", new);
     e_old = gs_token_entry_create(gs_token_create(40001, 40001, NULL, 0, "alice"), "alice", old,
                                   LOGON32_LOGON_NETWORK_CLEARTEXT);
     e_bob = gs_token_entry_create(gs_token_create(40002, 40002, NULL, 0, "bob"), "bob", old,
                                   LOGON32_LOGON_NETWORK_CLEARTEXT);
-    gs_token_cache_add(e_old, NULL);
-    gs_token_cache_add(e_bob, NULL);
+    assert_true(gs_token_cache_add(e_old, gs_token_cache_generation(), NULL));
+    assert_true(gs_token_cache_add(e_bob, gs_token_cache_generation(), NULL));
     got = gs_token_cache_find("alice", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
     assert_ptr_equal(got, e_old);
     IHttpTokenEntry_DereferenceCacheData(got);
@@ -698,7 +700,7 @@ test_a_new_password_removes_the_users_other_entries(void **state)
 
     e_new = gs_token_entry_create(gs_token_create(40001, 40001, NULL, 0, "alice"), "alice", new,
                                   LOGON32_LOGON_NETWORK_CLEARTEXT);
-    gs_token_cache_add(e_new, NULL);
+    assert_true(gs_token_cache_add(e_new, gs_token_cache_generation(), NULL));
     assert_true(IHttpTokenEntry_GetFlushed(e_old));
     assert_null(gs_token_cache_find("alice", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL));
     got = gs_token_cache_find("alice", new, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
@@ -713,6 +715,138 @@ test_a_new_password_removes_the_users_other_entries(void **state)
     IHttpTokenEntry_DereferenceCacheData(e_old);
     IHttpTokenEntry_DereferenceCacheData(e_new);
     IHttpTokenEntry_DereferenceCacheData(e_bob);
+}
+
+static IHttpTokenEntry *
+entry_for(const char *typed, uid_t uid, const char *account, const char *password)
+{
+    char hash[GS_PASSWORD_HASH_HEX + 1];
+
+    gs_password_hash(typed, password, hash);
+    return gs_token_entry_create(gs_token_create(uid, uid, NULL, 0, account), typed, hash,
+                                 LOGON32_LOGON_NETWORK_CLEARTEXT);
+}
+
+static IHttpTokenEntry *
+find(const char *typed, const char *password)
+{
+    char hash[GS_PASSWORD_HASH_HEX + 1];
+
+    gs_password_hash(typed, password, hash);
+    return gs_token_cache_find(typed, hash, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
+}
+
+static void
+test_a_flush_during_a_logon_wins(void **state)
+{
+    static const gs_cache_limits_t limits = {true, 100, 0};
+    IHttpTokenEntry *e = entry_for("alice", 40001, "alice", "pw");
+    uint64_t generation;
+
+    (void) state;
+    gs_token_cache_configure(&limits, 0);
+    generation = gs_token_cache_generation(); /* the logon begins */
+    gs_token_cache_flush("alice");            /* the account is locked meanwhile */
+    assert_false(gs_token_cache_add(e, generation, NULL));
+    assert_null(find("alice", "pw"));
+    IHttpTokenEntry_DereferenceCacheData(e);
+}
+
+static void
+test_entries_go_by_account_whatever_name_was_typed(void **state)
+{
+    static const gs_cache_limits_t limits = {true, 100, 0};
+    struct passwd *nobody = getpwnam("nobody");
+    IHttpTokenEntry *upper, *lower, *other, *got;
+
+    (void) state;
+    if (nobody == NULL) {
+        print_message("skipped: no user nobody\n");
+        skip();
+    }
+    gs_token_cache_configure(&limits, 0);
+    /* NSS (SSSD, winbind) may take "NOBODY" for nobody. */
+    upper = entry_for("NOBODY", nobody->pw_uid, "nobody", "old");
+    other = entry_for("Nobody", nobody->pw_uid, "nobody", "old");
+    assert_true(gs_token_cache_add(upper, gs_token_cache_generation(), NULL));
+    /* A new password under another spelling ends the old one... */
+    lower = entry_for("nobody", nobody->pw_uid, "nobody", "new");
+    assert_true(gs_token_cache_add(lower, gs_token_cache_generation(), NULL));
+    assert_true(IHttpTokenEntry_GetFlushed(upper));
+    assert_null(find("NOBODY", "old"));
+    got = find("nobody", "new");
+    assert_ptr_equal(got, lower);
+    IHttpTokenEntry_DereferenceCacheData(got);
+    /* ...and flush-tokens with the account's name finds every spelling. */
+    assert_true(gs_token_cache_add(other, gs_token_cache_generation(), NULL)); /* ends lower */
+    assert_int_equal(gs_token_cache_flush("nobody"), 1);
+    assert_true(IHttpTokenEntry_GetFlushed(other));
+    IHttpTokenEntry_DereferenceCacheData(upper);
+    IHttpTokenEntry_DereferenceCacheData(lower);
+    IHttpTokenEntry_DereferenceCacheData(other);
+}
+
+static void
+test_an_entry_in_use_still_ends_at_its_maximum_age(void **state)
+{
+    static const gs_cache_limits_t limits = {true, 100, 0};
+    IHttpTokenEntry *e = entry_for("alice", 40001, "alice", "pw"), *got;
+    gs_cache_stats_t st;
+
+    (void) state;
+    gs_token_cache_configure(&limits, 50); /* ms */
+    assert_true(gs_token_cache_add(e, gs_token_cache_generation(), NULL));
+    got = find("alice", "pw");
+    assert_ptr_equal(got, e);
+    IHttpTokenEntry_DereferenceCacheData(got);
+    usleep(80 * 1000);
+    assert_null(find("alice", "pw"));
+    assert_true(IHttpTokenEntry_GetFlushed(e)); /* deleted, not just skipped */
+    gs_cache_stats(gs_cache_find(TOKEN_CACHE_NAME), &st);
+    assert_int_equal(st.entries, 0);
+    gs_token_cache_configure(&limits, 0);
+    IHttpTokenEntry_DereferenceCacheData(e);
+}
+
+/* A module's record in the TOKEN cache whose key claims to equal anything. */
+static PCWSTR
+liar_GetCacheName(const IHttpCacheKey *This)
+{
+    (void) This;
+    return TOKEN_CACHE_NAME;
+}
+
+static DWORD
+liar_GetHash(const IHttpCacheKey *This)
+{
+    (void) This;
+    return gs_token_user_hash("alice");
+}
+
+static bool
+liar_GetIsEqual(const IHttpCacheKey *This, IHttpCacheKey *other)
+{
+    (void) This;
+    (void) other;
+    return true;
+}
+
+static const IHttpCacheKeyVtbl liar_key_vtbl = {k_Enum, liar_GetCacheName, liar_GetHash,
+                                                liar_GetIsEqual, k_GetIsPrefix};
+
+static void
+test_only_guises_own_entries_answer_for_tokens(void **state)
+{
+    static const gs_cache_limits_t limits = {true, 100, 0};
+    rec_t *liar = rec_new(L"TOKEN", L"/liar");
+
+    (void) state;
+    gs_token_cache_configure(&limits, 0);
+    liar->key.lpVtbl = &liar_key_vtbl;
+    assert_int_equal(add(liar), S_OK);
+    assert_null(find("alice", "any password at all"));
+    assert_int_equal(refs(liar), 2); /* the cache's reference and ours: none leaked */
+    IHttpCacheSpecificData_DereferenceCacheData(&liar->data);
 }
 
 int
@@ -740,6 +874,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_token_keys_match_user_method_and_password, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_new_password_removes_the_users_other_entries, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_flush_during_a_logon_wins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entries_go_by_account_whatever_name_was_typed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_an_entry_in_use_still_ends_at_its_maximum_age, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_only_guises_own_entries_answer_for_tokens, setup,
                                         teardown),
     };
 
