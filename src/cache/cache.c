@@ -436,6 +436,7 @@ add(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData *record, IHttpTrac
     struct shard *s;
     struct node *old;
     removed_t replaced = {0}, evicted = {0};
+    IHttpCacheSpecificData *again = NULL; /* the same record added again: not replaced */
     HRESULT hr;
 
     if (!atomic_load(&c->enabled)) {
@@ -449,7 +450,9 @@ add(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData *record, IHttpTrac
     s = shard_of(c, n->hash);
     pthread_mutex_lock(&s->mu);
     old = find(s, n->hash, key);
-    if (old != NULL) {
+    if (old != NULL && old->record == record) {
+        again = unlink_node(c, s, old); /* its reference goes; the new node holds another */
+    } else if (old != NULL) {
         removed_push(&replaced, unlink_node(c, s, old));
         s->deletions++;
     }
@@ -469,6 +472,9 @@ add(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData *record, IHttpTrac
     hr = raise(CACHE_OPERATION_ADD, key, &record, trace);
     if (record != NULL) {
         IHttpCacheSpecificData_DereferenceCacheData(record);
+    }
+    if (again != NULL) {
+        IHttpCacheSpecificData_DereferenceCacheData(again);
     }
     release_removed(&replaced, CACHE_OPERATION_DELETE, NULL, trace);
     release_removed(&evicted, CACHE_OPERATION_DELETE, NULL, trace);

@@ -277,11 +277,8 @@ info_AccessCheck(IHttpFileInfo *This, HANDLE hUserToken, PSID pUserSid)
     char *path;
     int fd, err;
 
-    (void) pUserSid; /* the token says who; a SID alone proves nothing on Linux */
-    if (hUserToken == NULL) {
-        return S_OK;
-    }
-    path = gs_utf8_dup(e->path);
+    (void) pUserSid;             /* the token says who; a SID alone proves nothing on Linux */
+    path = gs_utf8_dup(e->path); /* a NULL token: the process identity's check */
     if (!become(hUserToken)) {
         free(path);
         return HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED); /* fail closed */
@@ -446,8 +443,9 @@ static const IHttpFileInfoVtbl info_vtbl = {
 
 /*
  * May the body of a file with st be kept?  A regular file within the size
- * limit, whose times are at least a second old (a write in the same clock
- * tick as our read would leave them unchanged), while the budget lasts.
+ * limit, whose times are at least two seconds old (a write in the same clock
+ * tick as our read would leave them unchanged; FAT's ticks are 2 s), while
+ * the budget lasts.
  */
 static bool
 body_wanted(const struct stat *st)
@@ -467,8 +465,8 @@ body_wanted(const struct stat *st)
                          && st->st_ctim.tv_nsec > st->st_mtim.tv_nsec)
                  ? &st->st_ctim
                  : &st->st_mtim;
-    return now.tv_sec - newest->tv_sec > 1
-           || (now.tv_sec - newest->tv_sec == 1 && now.tv_nsec >= newest->tv_nsec);
+    return now.tv_sec - newest->tv_sec > 2
+           || (now.tv_sec - newest->tv_sec == 2 && now.tv_nsec >= newest->tv_nsec);
 }
 
 /* The whole file, or NULL (short read: the file changed under us; over budget). */

@@ -5,10 +5,11 @@
  * password never matches an entry, and failed logons are never cached.
  *
  * Stale passwords, the classic failure of token caches: when a logon with a
- * password not in the cache succeeds, every other entry of that user goes,
- * so an old password stops working as soon as the new one is used.  A
+ * password not in the cache succeeds, every other entry of that account
+ * goes, so an old password stops working as soon as the new one is used.  A
  * password changed or an account locked otherwise is flushed with
- * `guise ctl flush-tokens USER`, or ages out after the TTL.
+ * `guise ctl flush-tokens USER`, or ages out after the TTL (unused) or the
+ * maximum age (used or not).
  */
 #ifndef GS_CACHE_TOKEN_CACHE_H
 #define GS_CACHE_TOKEN_CACHE_H

@@ -10,9 +10,13 @@
 #include "core/url_path.h"
 #include "core/wide.h"
 #include "cache/file_cache.h"
+#include "modules/files.h"
+
+#include <guise/token.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 static inline gs_context_t *
@@ -346,10 +350,11 @@ static IHttpFileInfo *
 ctx_GetFileInfo(const IHttpContext4 *This)
 {
     gs_context_t *ctx = impl(This);
-    IHttpUser *user = ctx->user;
     IMetadataInfo *meta;
     PCWSTR physical;
-    IHttpFileInfo *info = NULL;
+    IHttpFileInfo *info;
+    struct stat st;
+    int fd;
 
     if (ctx->file_info != NULL) {
         return ctx->file_info;
@@ -358,13 +363,16 @@ ctx_GetFileInfo(const IHttpContext4 *This)
     if (physical == NULL) {
         return NULL;
     }
-    meta = IHttpContext_GetMetadata((IHttpContext *) This);
-    if (FAILED(gs_file_info_open(physical, user ? IHttpUser_GetImpersonationToken(user) : NULL,
-                                 meta ? IMetadataInfo_GetVrPath(meta) : NULL, TRUE, &info, NULL))
-        || info == NULL)
-    {
+    /* As the static file handler opens it: below the virtual directory, no symlink out. */
+    fd = gs_files_open((IHttpContext *) This, NULL, &st);
+    RevertToSelf();
+    if (fd < 0) {
         return NULL;
     }
+    meta = IHttpContext_GetMetadata((IHttpContext *) This);
+    info = gs_file_cache_get(physical, meta ? IMetadataInfo_GetVrPath(meta) : NULL, fd, &st,
+                             S_ISREG(st.st_mode), NULL);
+    close(fd);
     ctx->file_info = info;
     gs_pool_cleanup(ctx->req->pool, release_file_info, info);
     return info;

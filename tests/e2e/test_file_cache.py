@@ -253,3 +253,10 @@ def test_context_get_file_info_is_the_requests_file_as_its_user(guise, accounts,
     assert server.get("/probe/ctxfileinfo/alice.txt", headers=bob.auth()).body == b"none\n"
     assert server.get("/probe/ctxfileinfo/alice.txt").body == b"none\n"
     assert server.get("/probe/ctxfileinfo/missing.txt", headers=alice.auth()).body == b"none\n"
+
+    # Opened as the static file handler opens it: a symbolic link out of the site leads nowhere.
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's")
+    outside.chmod(0o644)
+    os.symlink(outside, site.root / "probe" / "ctxfileinfo" / "link.txt")
+    assert server.get("/probe/ctxfileinfo/link.txt", headers=alice.auth()).body == b"none\n"

@@ -360,6 +360,22 @@ test_an_equal_record_replaces_the_cached_one(void **state)
 }
 
 static void
+test_adding_a_cached_record_again_keeps_it(void **state)
+{
+    rec_t *a = rec_new(L"TEST", L"/a");
+    IHttpCacheSpecificData *got;
+
+    (void) state;
+    add(a);
+    add(a);
+    assert_false(IHttpCacheSpecificData_GetFlushed(&a->data));
+    assert_int_equal(refs(a), 2); /* ours and the cache's: one, not two */
+    assert_int_equal(op(CACHE_OPERATION_RETRIEVE, a, &got), S_OK);
+    IHttpCacheSpecificData_DereferenceCacheData(got);
+    IHttpCacheSpecificData_DereferenceCacheData(&a->data);
+}
+
+static void
 test_the_least_recently_used_record_is_evicted(void **state)
 {
     static const gs_cache_limits_t three = {true, 3, 0};
@@ -855,6 +871,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_retrieve_add_delete_and_ownership, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_equal_record_replaces_the_cached_one, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adding_a_cached_record_again_keeps_it, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_the_least_recently_used_record_is_evicted, setup,
                                         teardown),
