@@ -297,7 +297,8 @@ main(int argc, char **argv)
 {
     unsigned entries = 1000, runs = 5, ms = 200, threads = MAX_THREADS;
 
-    for (int i = 1; i < argc; i++) {
+    /* Options come in pairs: a name, then its value. */
+    for (int i = 1; i < argc; i += 2) {
         unsigned long v;
         char *end;
 
@@ -319,7 +320,6 @@ main(int argc, char **argv)
         } else {
             usage();
         }
-        i++;
     }
     printf("cache_lookup entries=%u runs=%u ms=%u\n", entries, runs, ms);
     fill_cache(entries);
