@@ -63,7 +63,7 @@ fuzz:
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DGUISE_FUZZ=ON -DGUISE_TESTS=OFF \
 	    -DGUISE_WERROR=$(WERROR) >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) -- --no-print-directory
-	@scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(JOBS)
 
 check:
 	@scripts/deps.sh build test
