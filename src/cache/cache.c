@@ -192,6 +192,28 @@ release_removed(removed_t *r, CACHE_OPERATION op, IHttpCacheKey *key, IHttpTrace
 
 /* ---- shards ------------------------------------------------------------------------------ */
 
+/*
+ * A key's hash, spread (murmur3's finaliser) so that every bit of it counts
+ * for the shard (high bits) and the bucket (low bits): keys need only hash
+ * their data, a module's keys included, however weak their high bits.
+ */
+static inline DWORD
+spread(DWORD h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static inline DWORD
+hash_of(IHttpCacheKey *key)
+{
+    return spread(IHttpCacheKey_GetHash(key));
+}
+
 static inline struct shard *
 shard_of(gs_cache_t *c, DWORD hash)
 {
@@ -390,7 +412,7 @@ gs_cache_name(const gs_cache_t *cache)
 static HRESULT
 retrieve(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData **out, IHttpTraceContext *trace)
 {
-    DWORD hash = IHttpCacheKey_GetHash(key);
+    DWORD hash = hash_of(key);
     struct shard *s = shard_of(c, hash);
     IHttpCacheSpecificData *record = NULL;
     struct node *n;
@@ -443,7 +465,7 @@ add(gs_cache_t *c, IHttpCacheKey *key, IHttpCacheSpecificData *record, IHttpTrac
         free(n);
         return HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED);
     }
-    n->hash = IHttpCacheKey_GetHash(key);
+    n->hash = hash_of(key);
     n->used = atomic_fetch_add_explicit(&c->clock, 1, memory_order_relaxed);
     n->record = record;
     IHttpCacheSpecificData_ReferenceCacheData(record); /* the cache's own */
@@ -496,7 +518,7 @@ matches_key(IHttpCacheSpecificData *record, void *arg)
     if (m->prefix) {
         return IHttpCacheKey_GetIsPrefix(m->key, k);
     }
-    return IHttpCacheKey_GetHash(k) == m->hash && IHttpCacheKey_GetIsEqual(k, m->key);
+    return hash_of(k) == m->hash && IHttpCacheKey_GetIsEqual(k, m->key);
 }
 
 /* Takes the matching records of one shard (of one bucket of it, with hash) into out. */
@@ -556,7 +578,9 @@ unsigned
 gs_cache_remove_if(gs_cache_t *cache, const DWORD *hash,
                    bool (*match)(IHttpCacheSpecificData *, void *), void *arg, CACHE_OPERATION op)
 {
-    return remove_matching(cache, hash, match, arg, op, NULL, NULL);
+    DWORD spread_hash = hash != NULL ? spread(*hash) : 0;
+
+    return remove_matching(cache, hash != NULL ? &spread_hash : NULL, match, arg, op, NULL, NULL);
 }
 
 static HRESULT
@@ -626,7 +650,7 @@ gs_cache_operation(CACHE_OPERATION op, IHttpCacheKey *key, IHttpCacheSpecificDat
     case CACHE_OPERATION_ADD:
         return add(c, key, *record, trace);
     case CACHE_OPERATION_DELETE: {
-        struct match_key m = {key, IHttpCacheKey_GetHash(key), false};
+        struct match_key m = {key, hash_of(key), false};
 
         return remove_matching(c, &m.hash, matches_key, &m, op, key, trace) > 0
                    ? S_OK

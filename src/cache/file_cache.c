@@ -8,6 +8,7 @@
  * thread with the process identity.
  */
 #include "file_cache.h"
+#include "core/hash.h"
 #include "core/http_date.h"
 #include "core/http_etag.h"
 #include "core/log.h"
@@ -72,23 +73,6 @@ from_key(const IFileKey *iface)
 }
 
 /* ---- IFileKey ------------------------------------------------------------------------------ */
-
-static DWORD
-hash_path(PCWSTR path, size_t len)
-{
-    DWORD h = 2166136261u;
-
-    for (size_t i = 0; i < len; i++) {
-        h = (h ^ (DWORD) path[i]) * 16777619u;
-    }
-    /* The engine takes its shard from the high bits: mix them all in (murmur3's finaliser). */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
 
 static VOID
 key_Enum(IFileKey *This, IHttpCacheSpecificData *cacheData)
@@ -160,7 +144,7 @@ gs_file_probe_init(gs_file_probe_t *probe, PCWSTR path)
     probe->IFileKey_iface.lpVtbl = &key_vtbl;
     probe->path = path;
     probe->len = wcslen(path);
-    probe->hash = hash_path(path, probe->len);
+    probe->hash = gs_fnv1a_wide(GS_FNV_BASIS, path, probe->len);
 }
 
 /* ---- IHttpFileInfo ------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * apart from its counts, its flushed flag and its hit tick.
  */
 #include "uri_cache.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -42,22 +43,6 @@ from_key(const IUriKey *iface)
 static struct uri_record *record_of_key(const IUriKey *iface);
 
 /* ---- IUriKey ------------------------------------------------------------------------------- */
-
-static DWORD
-hash_url(DWORD site_id, PCWSTR url, size_t len)
-{
-    DWORD h = (2166136261u ^ site_id) * 16777619u;
-
-    for (size_t i = 0; i < len; i++) {
-        h = (h ^ (DWORD) url[i]) * 16777619u;
-    }
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
 
 static VOID
 key_Enum(IUriKey *This, IHttpCacheSpecificData *cacheData)
@@ -191,7 +176,7 @@ gs_uri_probe_init(gs_uri_probe_t *probe, DWORD site_id, PCWSTR url)
     probe->site_id = site_id;
     probe->url = url;
     probe->len = wcslen(url);
-    probe->hash = hash_url(site_id, url, probe->len);
+    probe->hash = gs_fnv1a_wide(gs_fnv1a(GS_FNV_BASIS, &site_id, sizeof(site_id)), url, probe->len);
 }
 
 /* ---- the record ---------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * probe sequence is short.  Extensions longer than MAX_EXT are not types.
  */
 #include "mime_types.h"
+#include "hash.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -38,10 +39,12 @@ static const char *const builtin[][2] = {
 static uint32_t
 hash_ext(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a over the lower-cased bytes */
+    uint32_t h = GS_FNV_BASIS; /* FNV-1a over the lower-cased bytes */
 
     for (size_t i = 0; i < n; i++) {
-        h = (h ^ (uint32_t) tolower((unsigned char) s[i])) * 16777619u;
+        unsigned char c = (unsigned char) tolower((unsigned char) s[i]);
+
+        h = gs_fnv1a(h, &c, 1);
     }
     return h;
 }

@@ -1,5 +1,6 @@
 #include "token_entry.h"
 #include "password_hash.h"
+#include "core/hash.h"
 #include "core/util.h"
 #include "core/wide.h"
 
@@ -226,16 +227,7 @@ static const IHttpTokenEntryVtbl entry_vtbl = {
 DWORD
 gs_token_user_hash(const char *user)
 {
-    DWORD h = 2166136261u;
-
-    for (const char *p = user; *p != '\0'; p++) {
-        h = (h ^ (unsigned char) *p) * 16777619u;
-    }
-    /* Finished with a mix: the cache picks shards by the high bits. */
-    h ^= h >> 16;
-    h *= 0x7feb352du;
-    h ^= h >> 15;
-    return h;
+    return gs_fnv1a(GS_FNV_BASIS, user, strlen(user));
 }
 
 static void
