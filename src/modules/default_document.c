@@ -48,8 +48,7 @@ redirect_to_slash(IHttpContext *ctx)
 
 struct default_document {
     CHttpModule CHttpModule_iface;
-    int fd;              /* the document being sent, closed by Dispose */
-    IHttpFileInfo *info; /* its FILE record (the body may be its memory), released by Dispose */
+    gs_file_held_t held; /* the document being sent, let go by Dispose */
 };
 
 static REQUEST_NOTIFICATION_STATUS
@@ -99,11 +98,7 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
         fd = gs_files_open(ctx, name, &st); /* beneath the root, as the user */
         if (fd == -EACCES || fd == -EPERM || fd == GS_FILES_NOT_IMPERSONATED) {
             /* There is a document, not for this user (401.3), or no user to ask as (500). */
-            USHORT code, sub;
-            DWORD win32;
-
-            gs_files_error_for_errno(fd, &code, &sub, &win32);
-            gs_files_error(ctx, code, sub, win32);
+            gs_files_error_errno(ctx, fd);
             return RQ_NOTIFICATION_FINISH_REQUEST;
         }
         if (fd < 0) {
@@ -113,9 +108,8 @@ document_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEven
             close(fd);
             continue;
         }
-        m->fd = fd;
         IHttpResponse_Clear(IHttpContext_GetResponse(ctx));
-        m->info = gs_file_response(ctx, fd, &st, name);
+        gs_file_response(ctx, &m->held, fd, &st, name);
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
     return RQ_NOTIFICATION_CONTINUE; /* no document: the 403.14 stands */
@@ -126,12 +120,7 @@ document_Dispose(CHttpModule *This)
 {
     struct default_document *m = gs_container_of(This, struct default_document, CHttpModule_iface);
 
-    if (m->fd >= 0) {
-        close(m->fd);
-    }
-    if (m->info != NULL) {
-        IHttpFileInfo_DereferenceCacheData(m->info);
-    }
+    gs_file_held_release(&m->held);
 }
 
 static const CHttpModuleVtbl document_vtbl = {
@@ -149,8 +138,7 @@ factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleA
         return HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY);
     }
     m->CHttpModule_iface.lpVtbl = &document_vtbl;
-    m->fd = -1;
-    m->info = NULL;
+    m->held = GS_FILE_HELD_NONE;
     *ppModule = &m->CHttpModule_iface;
     return S_OK;
 }

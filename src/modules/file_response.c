@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #define MIME_CACHE 4
@@ -312,8 +313,31 @@ file_info(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf, bo
     return gs_file_cache_get(path, vr, fd, st, get, NULL);
 }
 
-IHttpFileInfo *
-gs_file_response(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf)
+static IHttpFileInfo *respond(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf);
+
+void
+gs_file_held_release(gs_file_held_t *held)
+{
+    if (held->fd >= 0) {
+        close(held->fd);
+    }
+    if (held->info != NULL) {
+        IHttpFileInfo_DereferenceCacheData(held->info);
+    }
+    *held = GS_FILE_HELD_NONE;
+}
+
+void
+gs_file_response(IHttpContext *ctx, gs_file_held_t *held, int fd, const struct stat *st,
+                 const char *leaf)
+{
+    held->fd = fd;
+    held->info = respond(ctx, fd, st, leaf);
+}
+
+/* gs_file_response's answer; the record it used, +1, or NULL. */
+static IHttpFileInfo *
+respond(IHttpContext *ctx, int fd, const struct stat *st, const char *leaf)
 {
     IHttpRequest *req = IHttpContext_GetRequest(ctx);
     IHttpResponse *rsp = IHttpContext_GetResponse(ctx);

@@ -169,8 +169,9 @@ gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st)
     return fd;
 }
 
-void
-gs_files_error_for_errno(int err, USHORT *status, USHORT *substatus, DWORD *win32)
+/* The status, sub-status and Win32 code (for the log) of a failed open. */
+static void
+error_for_errno(int err, USHORT *status, USHORT *substatus, DWORD *win32)
 {
     *substatus = 0;
     switch (err) {
@@ -226,6 +227,16 @@ gs_files_error(IHttpContext *ctx, USHORT status, USHORT substatus, DWORD win32)
     chunk.FromMemory.pBuffer = body;
     chunk.FromMemory.BufferLength = (ULONG) n;
     IHttpResponse_WriteEntityChunks(rsp, &chunk, 1, FALSE, FALSE, NULL, NULL);
+}
+
+void
+gs_files_error_errno(IHttpContext *ctx, int err)
+{
+    USHORT status, substatus;
+    DWORD win32;
+
+    error_for_errno(err, &status, &substatus, &win32);
+    gs_files_error(ctx, status, substatus, win32);
 }
 
 /* RFC 3986 pchar without '%': what may stay as it is in a path. */

@@ -34,8 +34,11 @@ int gs_files_open(IHttpContext *ctx, const char *leaf, struct stat *st);
 /* Opens `name` inside the directory dirfd, beneath it.  Descriptor or -errno. */
 int gs_files_open_in(int dirfd, const char *name, struct stat *st);
 
-/* The status, sub-status and Win32 code (for the log) of a failed open. */
-void gs_files_error_for_errno(int err, USHORT *status, USHORT *substatus, DWORD *win32);
+/*
+ * gs_files_error for a failed open (err: its -errno): 404, 401.3 for the
+ * kernel's refusal, 500 when the user could not be taken on...
+ */
+void gs_files_error_errno(IHttpContext *ctx, int err);
 
 /* Replaces the response with an error page: status, sub-status, Win32 code, a short HTML body. */
 void gs_files_error(IHttpContext *ctx, USHORT status, USHORT substatus, DWORD win32);

@@ -16,8 +16,7 @@
 
 struct static_file {
     CHttpModule CHttpModule_iface;
-    int fd;              /* the file being sent, closed by Dispose */
-    IHttpFileInfo *info; /* its FILE record (the body may be its memory), released by Dispose */
+    gs_file_held_t held; /* the file being sent, let go by Dispose */
 };
 
 static REQUEST_NOTIFICATION_STATUS
@@ -36,18 +35,14 @@ static_OnExecuteRequestHandler(CHttpModule *This, IHttpContext *ctx, IHttpEventP
     }
     fd = gs_files_open(ctx, NULL, &st);
     if (fd < 0) {
-        USHORT status, sub;
-        DWORD win32;
-
-        gs_files_error_for_errno(fd, &status, &sub, &win32);
-        gs_files_error(ctx, status, sub, win32);
+        gs_files_error_errno(ctx, fd);
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
-    m->fd = fd;
     if (S_ISREG(st.st_mode)) {
-        m->info = gs_file_response(ctx, fd, &st, NULL);
+        gs_file_response(ctx, &m->held, fd, &st, NULL);
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
+    close(fd);
     if (S_ISDIR(st.st_mode)) {
         /* Provisional: DefaultDocumentModule, next, may do better. */
         gs_files_error(ctx, 403, 14, 0);
@@ -62,12 +57,7 @@ static_Dispose(CHttpModule *This)
 {
     struct static_file *m = gs_container_of(This, struct static_file, CHttpModule_iface);
 
-    if (m->fd >= 0) {
-        close(m->fd);
-    }
-    if (m->info != NULL) {
-        IHttpFileInfo_DereferenceCacheData(m->info);
-    }
+    gs_file_held_release(&m->held);
     /* The instance itself is request memory. */
 }
 
@@ -86,8 +76,7 @@ factory_GetHttpModule(IHttpModuleFactory *This, CHttpModule **ppModule, IModuleA
         return HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY);
     }
     m->CHttpModule_iface.lpVtbl = &static_vtbl;
-    m->fd = -1;
-    m->info = NULL;
+    m->held = GS_FILE_HELD_NONE;
     *ppModule = &m->CHttpModule_iface;
     return S_OK;
 }
