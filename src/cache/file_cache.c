@@ -117,10 +117,7 @@ key_GetIsPrefix(const IFileKey *This, IHttpCacheKey *pCacheCompareKey)
     const gs_file_probe_t *k = from_key(This);
     PCWSTR p = other_path(pCacheCompareKey);
 
-    if (p == NULL || wcsncmp(k->path, p, k->len) != 0) {
-        return false;
-    }
-    return k->len == 0 || k->path[k->len - 1] == L'/' || p[k->len] == L'\0' || p[k->len] == L'/';
+    return p != NULL && gs_wide_path_prefix(k->path, k->len, p);
 }
 
 static PCWSTR

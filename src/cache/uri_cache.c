@@ -6,6 +6,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/wide.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -89,10 +90,7 @@ key_GetIsPrefix(const IUriKey *This, IHttpCacheKey *pCacheCompareKey)
         return false;
     }
     url = IUriKey_GetUrl(other);
-    if (url == NULL || wcsncmp(url, k->url, k->len) != 0) {
-        return false;
-    }
-    return k->len == 0 || k->url[k->len - 1] == L'/' || url[k->len] == L'\0' || url[k->len] == L'/';
+    return url != NULL && gs_wide_path_prefix(k->url, k->len, url);
 }
 
 static PCWSTR

@@ -203,3 +203,12 @@ gs_utf8_valid(const char *text, size_t len)
     }
     return true;
 }
+
+bool
+gs_wide_path_prefix(const wchar_t *prefix, size_t len, const wchar_t *path)
+{
+    if (wcsncmp(prefix, path, len) != 0) {
+        return false;
+    }
+    return len == 0 || prefix[len - 1] == L'/' || path[len] == L'\0' || path[len] == L'/';
+}

@@ -25,6 +25,12 @@ size_t gs_wide_from_utf8_into(const char *s, size_t len, wchar_t *out);
 wchar_t *gs_wide_dup(const char *s);
 char *gs_utf8_dup(const wchar_t *ws);
 
+/*
+ * Is prefix[0..len) a leading part of path that ends at a '/' boundary
+ * ("/a" of "/a" and "/a/x", not of "/ab"; "" and "/" of everything)?
+ */
+bool gs_wide_path_prefix(const wchar_t *prefix, size_t len, const wchar_t *path);
+
 /* Shortest-form UTF-8 without surrogates (RFC 3629)? */
 bool gs_utf8_valid(const char *s, size_t len);
 
