@@ -109,7 +109,7 @@ op_retrieve(unsigned i)
 static unsigned long
 find_hash(unsigned i, const char *hash)
 {
-    IHttpTokenEntry *entry = gs_token_cache_find(users[i].name, hash, METHOD, NULL);
+    IHttpTokenEntry *entry = gs_token_cache_find(users[i].name, hash, METHOD, NULL, NULL);
 
     if (entry == NULL) {
         die("gs_token_cache_find missed", i);

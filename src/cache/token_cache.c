@@ -1,5 +1,6 @@
 #include "token_cache.h"
 #include "core/log.h"
+#include "security/logon.h"
 #include "security/token.h"
 #include "security/token_entry.h"
 
@@ -33,13 +34,13 @@ gs_token_cache_generation(void)
 
 IHttpTokenEntry *
 gs_token_cache_find(const char *user, const char *hash, DWORD logon_method,
-                    IHttpTraceContext *trace)
+                    const gs_sockaddr_t *client, IHttpTraceContext *trace)
 {
     gs_token_probe_t probe;
     IHttpCacheSpecificData *record = NULL;
     IHttpTokenEntry *entry;
 
-    if (!gs_token_probe_init(&probe, user, hash, logon_method)) {
+    if (gs_logon_guarded(user, client) || !gs_token_probe_init(&probe, user, hash, logon_method)) {
         return NULL;
     }
     gs_cache_operation(CACHE_OPERATION_RETRIEVE, (IHttpCacheKey *) &probe.IHttpTokenKey_iface,

@@ -15,6 +15,7 @@
 #define GS_CACHE_TOKEN_CACHE_H
 
 #include "cache.h"
+#include "core/sockaddr.h"
 
 #include <guise/httpserv.h>
 
@@ -35,10 +36,12 @@ uint64_t gs_token_cache_generation(void);
 /*
  * The entry of a logon of user with method and the password whose
  * gs_password_hash is hash (+1 for the caller), or NULL.  Only guise's own
- * entries answer, and none older than the maximum age.
+ * entries answer, none older than the maximum age, and none while a logon
+ * of user or from client (may be NULL) is pending or throttled
+ * (gs_logon_guarded): the cache must not make guessing faster.
  */
 IHttpTokenEntry *gs_token_cache_find(const char *user, const char *hash, DWORD logon_method,
-                                     IHttpTraceContext *trace);
+                                     const gs_sockaddr_t *client, IHttpTraceContext *trace);
 
 /*
  * Caches the entry of a logon that just succeeded, unless the cache was

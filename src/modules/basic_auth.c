@@ -225,9 +225,7 @@ basic_OnAuthenticateRequest(CHttpModule *This, IHttpContext *ctx, IAuthenticatio
     gs_password_hash(account, password, m->hash);
     client = (const gs_sockaddr_t *) IHttpRequest_GetRemoteAddress(req);
     entry =
-        gs_logon_guarded(account, client)
-            ? NULL
-            : gs_token_cache_find(account, m->hash, m->method, IHttpContext_GetTraceContext(ctx));
+        gs_token_cache_find(account, m->hash, m->method, client, IHttpContext_GetTraceContext(ctx));
     if (entry != NULL) {
         explicit_bzero(password, strlen(password));
         set_user(provider, entry, user);

@@ -394,9 +394,8 @@ srv_GetToken(IHttpServer2 *This, PCWSTR pszUserName, PCWSTR pszPassword, DWORD d
     } else {
         gs_password_hash(user, password, hash);
         generation = gs_token_cache_generation();
-        if (!gs_logon_guarded(user, (const gs_sockaddr_t *) pSockAddr)) {
-            *ppTokenEntry = gs_token_cache_find(user, hash, dwLogonMethod, pHttpTraceContext);
-        }
+        *ppTokenEntry = gs_token_cache_find(user, hash, dwLogonMethod,
+                                            (const gs_sockaddr_t *) pSockAddr, pHttpTraceContext);
         result = *ppTokenEntry != NULL ? GS_LOGON_OK
                                        : gs_logon_wait(user, password, dwLogonMethod,
                                                        (const gs_sockaddr_t *) pSockAddr, &token);

@@ -709,20 +709,20 @@ test_a_new_password_removes_the_users_other_entries(void **state)
                                   LOGON32_LOGON_NETWORK_CLEARTEXT);
     assert_true(gs_token_cache_add(e_old, gs_token_cache_generation(), NULL));
     assert_true(gs_token_cache_add(e_bob, gs_token_cache_generation(), NULL));
-    got = gs_token_cache_find("alice", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
+    got = gs_token_cache_find("alice", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL, NULL);
     assert_ptr_equal(got, e_old);
     IHttpTokenEntry_DereferenceCacheData(got);
-    assert_null(gs_token_cache_find("alice", new, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL));
+    assert_null(gs_token_cache_find("alice", new, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL, NULL));
 
     e_new = gs_token_entry_create(gs_token_create(40001, 40001, NULL, 0, "alice"), "alice", new,
                                   LOGON32_LOGON_NETWORK_CLEARTEXT);
     assert_true(gs_token_cache_add(e_new, gs_token_cache_generation(), NULL));
     assert_true(IHttpTokenEntry_GetFlushed(e_old));
-    assert_null(gs_token_cache_find("alice", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL));
-    got = gs_token_cache_find("alice", new, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
+    assert_null(gs_token_cache_find("alice", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL, NULL));
+    got = gs_token_cache_find("alice", new, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL, NULL);
     assert_ptr_equal(got, e_new);
     IHttpTokenEntry_DereferenceCacheData(got);
-    got = gs_token_cache_find("bob", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
+    got = gs_token_cache_find("bob", old, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL, NULL);
     assert_ptr_equal(got, e_bob); /* another user's entry stays */
     IHttpTokenEntry_DereferenceCacheData(got);
 
@@ -749,7 +749,7 @@ find(const char *typed, const char *password)
     char hash[GS_PASSWORD_HASH_HEX + 1];
 
     gs_password_hash(typed, password, hash);
-    return gs_token_cache_find(typed, hash, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL);
+    return gs_token_cache_find(typed, hash, LOGON32_LOGON_NETWORK_CLEARTEXT, NULL, NULL);
 }
 
 static void
