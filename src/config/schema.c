@@ -5,6 +5,7 @@
  */
 #include "schema.h"
 #include "core/http_date.h"
+#include "core/wide.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -321,17 +322,6 @@ gs_schema_child(const gs_schema_elem_t *e, const char *name)
 
 /* ---- value checks ------------------------------------------------------------ */
 
-static bool
-has_control(const char *s)
-{
-    for (; *s != '\0'; s++) {
-        if ((unsigned char) *s < 0x20 || *s == 0x7f) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static const char *
 check_uint(const gs_schema_attr_t *a, const char *v)
 {
@@ -501,7 +491,7 @@ gs_schema_check(const gs_schema_attr_t *a, const char *v, const char **canonical
     time_t t;
 
     *canonical = v;
-    if (has_control(v)) {
+    if (gs_has_control(v, strlen(v))) {
         return "contains a control character";
     }
     switch (a->type) {

@@ -212,3 +212,14 @@ gs_wide_path_prefix(const wchar_t *prefix, size_t len, const wchar_t *path)
     }
     return len == 0 || prefix[len - 1] == L'/' || path[len] == L'\0' || path[len] == L'/';
 }
+
+bool
+gs_has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}

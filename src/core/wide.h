@@ -34,6 +34,9 @@ bool gs_wide_path_prefix(const wchar_t *prefix, size_t len, const wchar_t *path)
 /* Shortest-form UTF-8 without surrogates (RFC 3629)? */
 bool gs_utf8_valid(const char *s, size_t len);
 
+/* Does s[0..len) hold a C0 control character or DEL? */
+bool gs_has_control(const char *s, size_t len);
+
 /* Compares a wide string with an ASCII literal, without case. */
 int gs_wide_ascii_casecmp(const wchar_t *ws, const char *ascii);
 

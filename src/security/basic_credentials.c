@@ -6,17 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool
-has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f) {
-            return true;
-        }
-    }
-    return false;
-}
-
 gs_basic_result_t
 gs_basic_parse(const char *value, size_t len, char *user, char *password)
 {
@@ -54,7 +43,7 @@ gs_basic_parse(const char *value, size_t len, char *user, char *password)
         goto out;
     }
     /* RFC 7617: no control characters in either; charset="UTF-8" was announced. */
-    if (has_control((const char *) decoded, (size_t) n)
+    if (gs_has_control((const char *) decoded, (size_t) n)
         || !gs_utf8_valid((const char *) decoded, (size_t) n))
     {
         result = GS_BASIC_MALFORMED;
